@@ -1,0 +1,3 @@
+from barrack_tui.cli import main
+
+raise SystemExit(main())
