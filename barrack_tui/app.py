@@ -1,0 +1,167 @@
+"""The Textual app: modes, global keys, the command palette and the connection."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import SecretStr
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.widgets import Static
+
+from barrack_tui.live.engine import TopicUpdate
+from barrack_tui.live.topics import Topic
+from barrack_tui.resources import style_path
+from barrack_tui.services import Services, build_engine
+
+if TYPE_CHECKING:
+    from barrack_tui.api.client import BarrackClient
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How this run connects, decided by the command line (or a test)."""
+
+    client_factory: Callable[[SecretStr], BarrackClient]
+    api_key: SecretStr | None = None
+    # Finds a key when none was given: keyring, file, then the login modal.
+    obtain_key: Callable[[BarrackApp], Awaitable[SecretStr | None]] | None = None
+    label: str = "barrack.ai"
+    read_only: bool = False
+    refresh_seconds: float = 5.0
+    now: Callable[[], datetime] = field(default=_utcnow)
+
+
+@dataclass(frozen=True)
+class ModeInfo:
+    key: str
+    name: str
+    title: str
+
+
+MODE_INFO: tuple[ModeInfo, ...] = (
+    ModeInfo("1", "instances", "Instances"),
+    ModeInfo("2", "volumes", "Volumes"),
+    ModeInfo("3", "firewalls", "Firewalls"),
+    ModeInfo("4", "snapshots", "Snapshots & images"),
+    ModeInfo("5", "keys", "Keys & scripts"),
+    ModeInfo("6", "pricing", "Pricing & stock"),
+    ModeInfo("7", "chat", "AI chat"),
+)
+
+
+def _mode_screens() -> dict[str, type[Screen[None]]]:
+    """The screen class of each mode that exists, by mode name."""
+    from barrack_tui.screens.instances import InstancesScreen
+
+    return {"instances": InstancesScreen}
+
+
+class BarrackApp(App[None]):
+    """The Barrack console."""
+
+    TITLE = "Barrack"
+    CSS_PATH = style_path("app.tcss")
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(m.key, f"go('{m.name}')", m.title, show=m.name == "instances", key_display=m.key)
+            for m in MODE_INFO
+        ),
+        Binding("d", "deploy", "Deploy"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, launch: Launch) -> None:
+        super().__init__()
+        self.launch = launch
+        self.services: Services | None = None
+        self.topic_updates: Signal[TopicUpdate] = Signal(self, "topic-updates")
+        self.MODES = _mode_screens()
+
+    def compose(self) -> ComposeResult:
+        yield Static("Connecting to Barrack…", id="splash")
+
+    def on_mount(self) -> None:
+        self.run_worker(self._connect(), name="connect", group="connect", exclusive=True)
+
+    async def _connect(self) -> None:
+        key = self.launch.api_key
+        if key is None and self.launch.obtain_key is not None:
+            key = await self.launch.obtain_key(self)
+        if key is None:
+            self.exit(message="No API key: set BARRACK_API_KEY, run `barrack-tui auth login`, or try --demo.")
+            return
+        self.connect_with(key)
+
+    def connect_with(self, key: SecretStr) -> None:
+        """Build the client and the refresh engine, then show the instances."""
+        client = self.launch.client_factory(key)
+        engine = build_engine(client, self.launch.refresh_seconds)
+        engine.add_listener(self.topic_updates.publish)
+        self.services = Services(client, engine, self.launch.read_only, self.launch.now)
+        # The account bar needs the fleet and the balance on every screen.
+        engine.watch(Topic.INSTANCES, self)
+        engine.watch(Topic.BALANCE, self)
+        self.run_worker(engine.run(), name="refresh-engine", group="engine", exclusive=True)
+        self.switch_mode("instances")
+
+    async def on_unmount(self) -> None:
+        if self.services is not None:
+            await self.services.client.aclose()
+
+    @classmethod
+    def mode_screen_classes(cls) -> list[tuple[str, type[Screen[None]]]]:
+        screens = _mode_screens()
+        return [(m.title, screens[m.name]) for m in MODE_INFO if m.name in screens]
+
+    # -- navigation -----------------------------------------------------------
+
+    def action_go(self, mode: str) -> None:
+        if self.services is None:
+            return
+        if mode not in self.MODES:
+            self.notify(f"{mode.title()} is not available yet", severity="warning")
+            return
+        self.switch_mode(mode)
+
+    def action_deploy(self) -> None:
+        if self.services is None:
+            return
+        from barrack_tui.screens.deploy import open_deploy
+
+        open_deploy(self)
+
+    def action_help(self) -> None:
+        from barrack_tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    # -- command palette ------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.services is None:
+            return
+        for mode in MODE_INFO:
+            if mode.name in self.MODES:
+                yield SystemCommand(f"Go to {mode.title}", f"Key {mode.key}", partial(self.action_go, mode.name))
+        yield SystemCommand("Deploy a new instance", "Key d", self.action_deploy)
+        yield SystemCommand("Keys", "Every key, on every screen", self.action_help)
+        yield from self._instance_commands()
+
+    def _instance_commands(self) -> Iterable[SystemCommand]:
+        from barrack_tui.screens.instances import instance_commands
+
+        yield from instance_commands(self)

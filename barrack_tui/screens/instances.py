@@ -1,0 +1,246 @@
+"""The instances mode: every VM, live, with lifecycle actions on a few keys."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterable
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Input
+
+from barrack_tui.catalog import DEFAULT_SSH_USER
+from barrack_tui.format import duration, money, rate
+from barrack_tui.lifecycle import Action
+from barrack_tui.live.engine import TopicUpdate
+from barrack_tui.live.topics import Topic
+from barrack_tui.resources import style_path
+from barrack_tui.screens.base import LiveScreen
+from barrack_tui.screens.instance_actions import blocked_reason, run_action
+from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.resource_table import ResourceTable
+from barrack_tui.widgets.status import status_cell
+from barrack_tui.widgets.table_model import Cell, Column
+
+if TYPE_CHECKING:
+    from barrack_tui.api.models import UserVM
+    from barrack_tui.app import BarrackApp
+
+COLUMNS = (
+    Column("name", "Name", min_width=12),
+    Column("id", "ID", width=11),
+    Column("status", "Status", width=14),
+    Column("gpu", "GPU", min_width=14),
+    Column("tier", "Tier", width=8),
+    Column("region", "Region", width=9),
+    Column("ip", "IP", width=15),
+    Column("rate", "$/h", width=10, align="right"),
+    Column("uptime", "Uptime", width=8, align="right"),
+    Column("cost", "Cost", width=10, align="right"),
+)
+
+
+def ssh_command(vm: UserVM) -> str | None:
+    return f"ssh {DEFAULT_SSH_USER}@{vm.ip_address}" if vm.ip_address else None
+
+
+def instance_row(vm: UserVM, now: datetime) -> dict[str, object]:
+    """One table row. Uptime counts from the last change into ACTIVE."""
+    up = now - vm.status_changed_at if vm.status == "ACTIVE" and vm.status_changed_at else None
+    if vm.ip_address:
+        ip = vm.ip_address
+    elif vm.public_ip and vm.status in ("CREATING", "BUILD"):
+        ip = "pending"
+    else:
+        ip = "—"
+    return {
+        "name": vm.vm_name,
+        "id": vm.instance_id,
+        "status": status_cell(vm.status),
+        "gpu": f"{vm.gpu_model} x{vm.gpu_count}",
+        "tier": vm.tier,
+        "region": vm.region,
+        "ip": ip,
+        "rate": Cell(rate(vm.hourly_rate, vm.currency), sort=vm.hourly_rate or 0.0),
+        "uptime": Cell(duration(up) if up is not None else "—", sort=up.total_seconds() if up else -1.0),
+        "cost": Cell(money(vm.accrued_cost, vm.currency), sort=vm.accrued_cost or 0.0),
+    }
+
+
+class InstancesScreen(LiveScreen):
+    """All instances in one keyed, virtualised table that never jumps on refresh."""
+
+    CSS_PATH = style_path("instances.tcss")
+    TOPICS: ClassVar = (Topic.INSTANCES,)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "details", "Details"),
+        Binding("u", "act('start')", "Start"),
+        Binding("x", "act('stop')", "Stop"),
+        Binding("b", "act('reboot')", "Reboot"),
+        Binding("h", "act('hibernate')", "Hibernate"),
+        Binding("w", "act('restore')", "Restore"),
+        Binding("i", "act('toggle_public_ip')", "Public IP"),
+        Binding("delete", "act('delete')", "Delete", key_display="del"),
+        Binding("s", "ssh", "SSH"),
+        Binding("y", "copy_ip", "Copy IP"),
+        Binding("Y", "copy_ssh", "Copy ssh cmd", show=False),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield AccountBar(id="account-bar")
+        yield Input(placeholder="Filter: name, id, status, GPU, region, IP…", id="filter")
+        yield ResourceTable(COLUMNS, empty_text="No instances yet: press d to deploy one", id="instances")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        super().on_mount()
+        self.query_one(ResourceTable).focus()
+
+    # -- data -----------------------------------------------------------------
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one("#instances", ResourceTable)
+
+    def instances(self) -> dict[str, UserVM]:
+        return self.services.engine.data(Topic.INSTANCES) or {}
+
+    def apply_update(self, update: TopicUpdate) -> None:
+        self.table.stale = update.state.failures > 0
+        if update.state.failures and not update.changed:
+            return
+        self._render_all()
+
+    def _render_all(self) -> None:
+        now = self.services.now()
+        self.table.set_rows({key: instance_row(vm, now) for key, vm in self.instances().items()})
+        self.refresh_bindings()
+
+    def targets(self) -> list[UserVM]:
+        """The marked rows, or else the row under the cursor."""
+        instances = self.instances()
+        keys = self.table.selected_keys or ([self.table.cursor_key] if self.table.cursor_key else [])
+        return [instances[k] for k in keys if k in instances]
+
+    def current(self) -> UserVM | None:
+        key = self.table.cursor_key
+        return self.instances().get(key) if key else None
+
+    # -- actions --------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act" and self.is_mounted:
+            kind = Action(str(parameters[0]))
+            return None if blocked_reason(self.barrack, kind, self.targets()) else True
+        return True
+
+    @on(ResourceTable.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self.refresh_bindings()
+
+    @on(ResourceTable.RowActivated)
+    def action_details(self) -> None:
+        vm = self.current()
+        if vm is None:
+            return
+        from barrack_tui.screens.instance_details import InstanceDetailsScreen
+
+        self.app.push_screen(InstanceDetailsScreen(vm.instance_id))
+
+    def action_act(self, action: str) -> None:
+        self._run(Action(action), self.targets())
+
+    @work(group="instance-action")
+    async def _run(self, action: Action, vms: list[UserVM]) -> None:
+        if await run_action(self.barrack, action, vms):
+            self.table.clear_marks()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.table.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def action_copy_ip(self) -> None:
+        vm = self.current()
+        if vm is None or not vm.ip_address:
+            self.notify("This instance has no public IP", severity="warning")
+            return
+        self.app.copy_to_clipboard(vm.ip_address)
+        self.notify(f"Copied {vm.ip_address}")
+
+    def action_copy_ssh(self) -> None:
+        vm = self.current()
+        command = ssh_command(vm) if vm else None
+        if command is None:
+            self.notify("This instance has no public IP", severity="warning")
+            return
+        self.app.copy_to_clipboard(command)
+        self.notify(f"Copied: {command}")
+
+    def action_ssh(self) -> None:
+        open_ssh(self.barrack, self.current())
+
+
+def open_ssh(app: BarrackApp, vm: UserVM | None) -> None:
+    """Suspend the console, run ssh in the terminal, and come back."""
+    command = ssh_command(vm) if vm else None
+    if command is None:
+        app.notify("This instance has no public IP to ssh to", severity="warning")
+        return
+    if shutil.which("ssh") is None:
+        app.notify("No ssh client found on PATH", severity="error")
+        return
+    from textual.app import SuspendNotSupported
+
+    assert app.services is not None
+    app.services.engine.pause(True)
+    try:
+        with app.suspend():
+            subprocess.run(command.split(), check=False)
+    except SuspendNotSupported:
+        app.notify("This terminal cannot suspend the app; copy the command with Y", severity="warning")
+    finally:
+        app.services.engine.pause(False)
+
+
+def instance_commands(app: BarrackApp) -> Iterable[SystemCommand]:
+    """Palette entries: jump to any instance by name or id."""
+    from barrack_tui.screens.instance_details import InstanceDetailsScreen
+
+    if app.services is None:
+        return
+    instances: dict[str, UserVM] = app.services.engine.data(Topic.INSTANCES) or {}
+
+    def open_details(instance_id: str) -> None:
+        app.switch_mode("instances")
+        app.push_screen(InstanceDetailsScreen(instance_id))
+
+    for vm in instances.values():
+        yield SystemCommand(
+            f"Instance {vm.vm_name} ({vm.instance_id})",
+            f"{vm.status} · {vm.gpu_model} x{vm.gpu_count} · {vm.region}",
+            partial(open_details, vm.instance_id),
+            discover=False,
+        )

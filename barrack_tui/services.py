@@ -1,0 +1,24 @@
+"""What the UI talks to once connected: the client, the refresh engine, the flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from barrack_tui.api.client import BarrackClient
+from barrack_tui.live.engine import RefreshEngine, Schedule
+from barrack_tui.live.fetchers import any_transitional, build_fetchers
+
+
+@dataclass
+class Services:
+    client: BarrackClient
+    engine: RefreshEngine
+    read_only: bool
+    now: Callable[[], datetime]
+
+
+def build_engine(client: BarrackClient, refresh_seconds: float) -> RefreshEngine:
+    schedule = Schedule(interval=refresh_seconds, fast_interval=min(1.5, refresh_seconds))
+    return RefreshEngine(build_fetchers(client), schedule, is_busy=any_transitional)

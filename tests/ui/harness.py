@@ -1,0 +1,58 @@
+"""Running the console against the in-process simulator, for Pilot and snapshot tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from barrack_tui.api.client import BarrackClient
+from barrack_tui.app import BarrackApp, Launch
+from barrack_tui.live.topics import Topic
+
+SIZE = (120, 36)
+
+
+def make_app(sim_app: Any, clock: Any, *, read_only: bool = False, refresh: float = 60.0, **launch: Any) -> BarrackApp:
+    """The app on the simulator's ASGI app, in-process (fast; streaming is buffered).
+
+    A long refresh interval keeps polling out of the way: tests ask the engine
+    to refresh when they move the clock.
+    """
+    from barrack_tui.sim import DEMO_API_KEY
+
+    def client(key: SecretStr) -> BarrackClient:
+        return BarrackClient(key, base_url="http://sim/api/", transport=httpx.ASGITransport(app=sim_app))
+
+    launch.setdefault("api_key", SecretStr(DEMO_API_KEY))
+    return BarrackApp(
+        Launch(
+            client_factory=client,
+            label="demo account (simulated)",
+            read_only=read_only,
+            refresh_seconds=refresh,
+            now=clock.now,
+            **launch,
+        )
+    )
+
+
+async def wait_for_instances(pilot: Any, timeout: float = 5.0) -> None:
+    """Wait until the first instances fetch has landed on screen."""
+    app: BarrackApp = pilot.app
+    for _ in range(int(timeout / 0.02)):
+        if app.services is not None and app.services.engine.states[Topic.INSTANCES].loaded:
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("instances never loaded")
+
+
+async def refresh_now(pilot: Any, *topics: Topic) -> None:
+    """Fetch topics now (after moving the simulator's clock) and let the UI settle."""
+    app: BarrackApp = pilot.app
+    assert app.services is not None
+    for topic in topics or (Topic.INSTANCES,):
+        await app.services.engine.refresh(topic)
+    await pilot.pause()
