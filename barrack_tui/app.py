@@ -75,7 +75,7 @@ class BarrackApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(m.key, f"go('{m.name}')", m.title, show=m.name == "instances", key_display=m.key)
+            Binding(m.key, f"go('{m.name}')", m.title, show=False)
             for m in MODE_INFO
         ),
         Binding("d", "deploy", "Deploy"),
@@ -88,7 +88,8 @@ class BarrackApp(App[None]):
         self.launch = launch
         self.services: Services | None = None
         self.topic_updates: Signal[TopicUpdate] = Signal(self, "topic-updates")
-        self.MODES = _mode_screens()
+        for name, screen in _mode_screens().items():
+            self.add_mode(name, screen)
 
     def compose(self) -> ComposeResult:
         yield Static("Connecting to Barrack…", id="splash")
@@ -131,13 +132,18 @@ class BarrackApp(App[None]):
     def action_go(self, mode: str) -> None:
         if self.services is None:
             return
-        if mode not in self.MODES:
+        if mode not in self._modes:
             self.notify(f"{mode.title()} is not available yet", severity="warning")
             return
         self.switch_mode(mode)
 
     def action_deploy(self) -> None:
         if self.services is None:
+            return
+        if self.services.read_only:
+            from barrack_tui.screens.instance_actions import READ_ONLY_REASON
+
+            self.notify(READ_ONLY_REASON, severity="warning")
             return
         from barrack_tui.screens.deploy import open_deploy
 
@@ -155,7 +161,7 @@ class BarrackApp(App[None]):
         if self.services is None:
             return
         for mode in MODE_INFO:
-            if mode.name in self.MODES:
+            if mode.name in self._modes:
                 yield SystemCommand(f"Go to {mode.title}", f"Key {mode.key}", partial(self.action_go, mode.name))
         yield SystemCommand("Deploy a new instance", "Key d", self.action_deploy)
         yield SystemCommand("Keys", "Every key, on every screen", self.action_help)

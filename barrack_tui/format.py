@@ -8,21 +8,28 @@ from typing import Final
 _SYMBOLS: Final = {"USD": "$", "EUR": "€", "INR": "₹"}
 
 
-def money(amount: float | None, currency: str = "USD", digits: int = 2) -> str:
-    if amount is None:
-        return "—"
-    symbol = _SYMBOLS.get(currency.upper(), "")
-    text = f"{abs(amount):,.{digits}f}"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+def amount(value: float | None, digits: int = 2) -> str:
+    """A number of money without its currency, for columns whose header names it."""
+    return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def rate(amount: float | None, currency: str = "USD") -> str:
-    """An hourly rate; sub-cent rates keep four decimals so storage is visible."""
-    if amount is None:
+def money(value: float | None, currency: str | None = "USD", digits: int = 2) -> str:
+    """``$1,234.56``; an unknown currency is named after the number. None currency means USD."""
+    if value is None:
         return "—"
-    digits = 4 if 0 < abs(amount) < 0.1 else 2
-    return f"{money(amount, currency, digits)}/h"
+    currency = currency or "USD"
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):,.{digits}f}"
+    mark = _SYMBOLS.get(currency.upper())
+    return f"{sign}{mark}{text}" if mark else f"{sign}{text} {currency}"
+
+
+def rate(value: float | None, currency: str | None = "USD") -> str:
+    """An hourly rate; sub-dime rates keep four decimals so storage is visible."""
+    if value is None:
+        return "—"
+    digits = 4 if 0 < abs(value) < 0.1 else 2
+    return f"{money(value, currency, digits)}/h"
 
 
 def duration(delta: timedelta | float | None) -> str:

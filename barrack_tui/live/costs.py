@@ -18,7 +18,7 @@ class PricedInstance(Protocol):
     gpu_model: str
     gpu_count: int
     hourly_rate: float | None
-    currency: str
+    currency: str | None
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,14 @@ def gpu_hourly(vm: PricedInstance, gpu_prices: dict[str, float] | None = None) -
     unit = prices.get(vm.gpu_model)
     if unit is None:
         info = GPU_MODELS.get(vm.gpu_model)
-        unit = info.prices.get(vm.currency, info.prices["USD"]) if info else 0.0  # type: ignore[call-overload]
+        unit = info.prices.get(vm.currency or "USD", info.prices["USD"]) if info else 0.0  # type: ignore[call-overload]
     return min(unit * vm.gpu_count, vm.hourly_rate or 0.0)
 
 
 def effect(action: Action, vms: Sequence[PricedInstance], gpu_prices: dict[str, float] | None = None) -> CostEffect:
     total = sum(vm.hourly_rate or 0.0 for vm in vms)
     storage = sum((vm.hourly_rate or 0.0) - gpu_hourly(vm, gpu_prices) for vm in vms)
-    currency = vms[0].currency if vms else "USD"
+    currency = (vms[0].currency if vms else None) or "USD"
     if action is Action.STOP:
         return CostEffect(
             0.0,

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Label, Static
@@ -26,7 +27,7 @@ from barrack_tui.screens.instances import open_ssh
 from barrack_tui.screens.security_rule_form import SecurityRuleForm
 from barrack_tui.widgets.account_bar import AccountBar
 from barrack_tui.widgets.resource_table import Column, ResourceTable
-from barrack_tui.widgets.status import status_text
+from barrack_tui.widgets.status import status_content
 
 if TYPE_CHECKING:
     from barrack_tui.api.models import InstanceBillingResponse, VMInstance, VMSecurityRule
@@ -116,7 +117,7 @@ class InstanceDetailsScreen(LiveScreen):
         if vm.status != self._seen_status:
             self._seen_status = vm.status
             self.load()
-        self._render_actions(vm.status)
+        self._show_actions(vm.status)
 
     @work(group="instance-details", exclusive=True)
     async def load(self) -> None:
@@ -131,16 +132,15 @@ class InstanceDetailsScreen(LiveScreen):
             return
         self.detail = details.instance
         self.billing = billing
-        self._render()
+        self._show_details()
 
     # -- rendering ------------------------------------------------------------
 
-    def _render(self) -> None:
+    def _show_details(self) -> None:
         vm = self.detail
         if vm is None:
             return
-        theme = self.app.theme_variables
-        title = Text.assemble((vm.vm_name, "bold"), "  ", status_text(vm.status, theme), f"  {vm.instance_id}")
+        title = Content.assemble((vm.vm_name, "bold"), "  ", status_content(vm.status), f"  {vm.instance_id}")
         self.query_one("#title", Label).update(title)
 
         specs = Table.grid(padding=(0, 2))
@@ -177,7 +177,7 @@ class InstanceDetailsScreen(LiveScreen):
         self.query_one("#firewalls", Static).update(firewalls)
 
         self.query_one("#records", Static).update(self._records_table(vm.currency))
-        self._render_actions(vm.status)
+        self._show_actions(vm.status)
 
     def _billing_table(self, vm: VMInstance) -> Table:
         table = Table.grid(padding=(0, 2))
@@ -209,21 +209,21 @@ class InstanceDetailsScreen(LiveScreen):
                 money(record.total_cost, record.currency or currency),
             )
         summary = self.billing.summary
-        if summary is not None and summary.totalCost is not None:
-            minutes = duration((summary.totalMinutes or 0) * 60)
-            table.add_row(Text("Total", style="bold"), "", minutes, "", Text(money(summary.totalCost, currency), style="bold"))
+        if summary.total_cost is not None:
+            minutes = duration(summary.total_minutes * 60)
+            table.add_row(Text("Total", style="bold"), "", minutes, "", Text(money(summary.total_cost, currency), style="bold"))
         return table
 
-    def _render_actions(self, status: str) -> None:
-        lines = Text()
+    def _show_actions(self, status: str) -> None:
+        lines: list[tuple[str, str]] = [("Actions\n", "bold")]
         read_only = self.services.read_only
         for action in Action:
             reason = READ_ONLY_REASON if read_only else why_not(action, status)
             if reason is None:
-                lines.append(f"✓ {action.label}\n", style=self.app.theme_variables.get("success", ""))
+                lines.append((f"✓ {action.label}\n", "$success"))
             else:
-                lines.append(f"· {action.label}: {reason}\n", style=self.app.theme_variables.get("text-muted", ""))
-        self.query_one("#actions", Static).update(lines)
+                lines.append((f"· {action.label}: {reason}\n", "$text-muted"))
+        self.query_one("#actions", Static).update(Content.assemble(*lines))
         self.refresh_bindings()
 
     # -- actions --------------------------------------------------------------

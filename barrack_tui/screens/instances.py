@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Input
 
 from barrack_tui.catalog import DEFAULT_SSH_USER
-from barrack_tui.format import duration, money, rate
+from barrack_tui.format import amount, duration
 from barrack_tui.lifecycle import Action
 from barrack_tui.live.engine import TopicUpdate
 from barrack_tui.live.topics import Topic
@@ -23,6 +24,7 @@ from barrack_tui.resources import style_path
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.screens.instance_actions import blocked_reason, run_action
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell
 from barrack_tui.widgets.table_model import Cell, Column
@@ -32,17 +34,23 @@ if TYPE_CHECKING:
     from barrack_tui.app import BarrackApp
 
 COLUMNS = (
-    Column("name", "Name", min_width=12),
+    Column("name", "Name", min_width=8, max_width=18),
     Column("id", "ID", width=11),
-    Column("status", "Status", width=14),
-    Column("gpu", "GPU", min_width=14),
-    Column("tier", "Tier", width=8),
-    Column("region", "Region", width=9),
-    Column("ip", "IP", width=15),
-    Column("rate", "$/h", width=10, align="right"),
-    Column("uptime", "Uptime", width=8, align="right"),
-    Column("cost", "Cost", width=10, align="right"),
+    Column("status", "Status", min_width=8, max_width=13),
+    Column("gpu", "GPU", min_width=8, max_width=19),
+    Column("tier", "Tier", max_width=8),
+    Column("region", "Region", max_width=9),
+    Column("ip", "IP", min_width=7, max_width=15),
+    Column("rate", "Rate/h", min_width=5, align="right"),
+    Column("uptime", "Uptime", min_width=6, align="right"),
+    Column("cost", "Cost", min_width=6, align="right"),
 )
+_MEMORY_SUFFIX = re.compile(r"-\d+GB$")
+
+
+def short_gpu(model: str, count: int) -> str:
+    """``H100-SXM5 x8``, ``H100-NVL x2``: the table drops the memory suffix (details show it)."""
+    return f"{_MEMORY_SUFFIX.sub('', model).replace('PCIe-NVLink', 'NVL')} x{count}"
 
 
 def ssh_command(vm: UserVM) -> str | None:
@@ -62,13 +70,13 @@ def instance_row(vm: UserVM, now: datetime) -> dict[str, object]:
         "name": vm.vm_name,
         "id": vm.instance_id,
         "status": status_cell(vm.status),
-        "gpu": f"{vm.gpu_model} x{vm.gpu_count}",
+        "gpu": short_gpu(vm.gpu_model, vm.gpu_count),
         "tier": vm.tier,
         "region": vm.region,
         "ip": ip,
-        "rate": Cell(rate(vm.hourly_rate, vm.currency), sort=vm.hourly_rate or 0.0),
+        "rate": Cell(amount(vm.hourly_rate), sort=vm.hourly_rate or 0.0),
         "uptime": Cell(duration(up) if up is not None else "—", sort=up.total_seconds() if up else -1.0),
-        "cost": Cell(money(vm.accrued_cost, vm.currency), sort=vm.accrued_cost or 0.0),
+        "cost": Cell(amount(vm.accrued_cost, 2 if (vm.accrued_cost or 0) < 100 else 0), sort=vm.accrued_cost or 0.0),
     }
 
 
@@ -81,13 +89,13 @@ class InstancesScreen(LiveScreen):
         Binding("enter", "details", "Details"),
         Binding("u", "act('start')", "Start"),
         Binding("x", "act('stop')", "Stop"),
-        Binding("b", "act('reboot')", "Reboot"),
+        Binding("b", "act('reboot')", "Reboot", show=False),
         Binding("h", "act('hibernate')", "Hibernate"),
         Binding("w", "act('restore')", "Restore"),
-        Binding("i", "act('toggle_public_ip')", "Public IP"),
+        Binding("i", "act('toggle_public_ip')", "Toggle public IP", show=False),
         Binding("delete", "act('delete')", "Delete", key_display="del"),
         Binding("s", "ssh", "SSH"),
-        Binding("y", "copy_ip", "Copy IP"),
+        Binding("y", "copy_ip", "Copy IP", show=False),
         Binding("Y", "copy_ssh", "Copy ssh cmd", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -95,6 +103,7 @@ class InstancesScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("instances", id="mode-bar")
         yield Input(placeholder="Filter: name, id, status, GPU, region, IP…", id="filter")
         yield ResourceTable(COLUMNS, empty_text="No instances yet: press d to deploy one", id="instances")
         yield Footer()
@@ -117,9 +126,9 @@ class InstancesScreen(LiveScreen):
         self.table.stale = update.state.failures > 0
         if update.state.failures and not update.changed:
             return
-        self._render_all()
+        self._show_rows()
 
-    def _render_all(self) -> None:
+    def _show_rows(self) -> None:
         now = self.services.now()
         self.table.set_rows({key: instance_row(vm, now) for key, vm in self.instances().items()})
         self.refresh_bindings()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from rich.text import Text
+from textual.content import Content
 
 from barrack_tui.lifecycle import is_transitional
 from barrack_tui.widgets.table_model import Cell
@@ -19,7 +17,7 @@ _TONE = {
     "ERROR": "error",
 }
 # Tone -> the theme variable that colours it outside tables.
-_THEME_VARIABLE = {"success": "success", "warning": "warning", "error": "error", "accent": "accent", "muted": "text-muted"}
+_THEME_VARIABLE = {"success": "$success", "warning": "$warning", "error": "$error", "accent": "$accent", "muted": "$text-muted"}
 
 
 def _changing(status: str) -> bool:
@@ -32,17 +30,17 @@ def status_tone(status: str) -> str:
 
 
 def status_label(status: str) -> str:
-    """``● ACTIVE``; ``⟳ STOPPING`` marks a state that is still changing."""
+    """``ACTIVE``; ``⟳ STOPPING`` marks a state that is still changing, ``✖ ERROR`` a failure."""
     upper = status.upper()
-    glyph = "⟳" if _changing(upper) else "✖" if upper == "ERROR" else "●"
-    return f"{glyph} {status}"
+    if _changing(upper):
+        return f"⟳ {status}"
+    return f"✖ {status}" if upper == "ERROR" else status
 
 
 def status_cell(status: str) -> Cell:
     return Cell(status_label(status), status_tone(status), status)
 
 
-def status_text(status: str, theme: Mapping[str, str]) -> Text:
-    """The same look outside a table, coloured from the theme's variables."""
-    tone = status_tone(status)
-    return Text(status_label(status), style=theme.get(_THEME_VARIABLE.get(tone, "foreground"), ""))
+def status_content(status: str) -> Content:
+    """The same look outside a table, coloured by the theme's variables."""
+    return Content.styled(status_label(status), _THEME_VARIABLE.get(status_tone(status), ""))

@@ -14,6 +14,10 @@ from barrack_tui.live.topics import Topic
 SIZE = (120, 36)
 
 
+async def _no_sleep(_: float) -> None:
+    """Retries back off instantly in tests."""
+
+
 def make_app(sim_app: Any, clock: Any, *, read_only: bool = False, refresh: float = 60.0, **launch: Any) -> BarrackApp:
     """The app on the simulator's ASGI app, in-process (fast; streaming is buffered).
 
@@ -23,7 +27,9 @@ def make_app(sim_app: Any, clock: Any, *, read_only: bool = False, refresh: floa
     from barrack_tui.sim import DEMO_API_KEY
 
     def client(key: SecretStr) -> BarrackClient:
-        return BarrackClient(key, base_url="http://sim/api/", transport=httpx.ASGITransport(app=sim_app))
+        return BarrackClient(
+            key, base_url="http://sim/api/", transport=httpx.ASGITransport(app=sim_app), sleep=_no_sleep
+        )
 
     launch.setdefault("api_key", SecretStr(DEMO_API_KEY))
     return BarrackApp(

@@ -1,0 +1,150 @@
+"""``BarrackClient``: the one object the rest of the app talks to the API through."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Final
+
+import httpx
+from pydantic import SecretStr
+
+from barrack_tui import __version__
+from barrack_tui.api._base import Requester, RequestHook, Sleep
+from barrack_tui.api.models import DeploymentRequest, DeploymentResponse
+from barrack_tui.api.redaction import install_log_redaction
+from barrack_tui.api.resources import (
+    AI,
+    Balance,
+    Catalog,
+    Firewalls,
+    Images,
+    Instances,
+    OsImages,
+    Pricing,
+    Resource,
+    Scripts,
+    Snapshots,
+    SshKeys,
+    Volumes,
+    operation,
+    operation_of,
+)
+
+DEFAULT_BASE_URL: Final = "https://barrack.ai/api/"
+DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
+DEFAULT_DEADLINE: Final = 30.0
+
+
+def _secret(api_key: str | SecretStr) -> SecretStr:
+    raw = api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+    raw = raw.strip()
+    if not raw:
+        raise ValueError("The API key is empty")
+    if not raw.isascii() or not raw.isprintable():
+        # Refused before it reaches a header, where httpx/h11 would quote it in an error.
+        raise ValueError("The API key contains characters a header cannot carry")
+    return SecretStr(raw)
+
+
+class BarrackClient:
+    """Async client of the Barrack REST API.
+
+    One ``httpx.AsyncClient`` per instance; use ``async with`` or call
+    :meth:`aclose`. The key goes only into the ``X-API-Key`` header and never
+    into a repr, log record or error message.
+
+    ``timeout`` bounds each network phase; ``deadline`` (seconds, None for none)
+    bounds a whole call including retries and their pauses. ``max_retries``
+    applies to idempotent operations (and to any request that failed to
+    connect). ``sleep`` waits between retries (inject a fake in tests).
+    ``on_request`` is called after every HTTP attempt with a
+    :class:`~barrack_tui.api.RequestEvent` (it must not block).
+    """
+
+    def __init__(
+        self,
+        api_key: str | SecretStr,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_retries: int = 2,
+        sleep: Sleep = asyncio.sleep,
+        on_request: RequestHook | None = None,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self._api_key = _secret(api_key)
+        install_log_redaction(self._api_key.get_secret_value())
+        self.base_url = base_url
+        self._requester = Requester(
+            api_key=self._api_key,
+            base_url=base_url,
+            transport=transport,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            sleep=sleep,
+            on_request=on_request,
+            headers={"Accept": "application/json", "User-Agent": f"barrack-tui/{__version__}"},
+        )
+        self.balance = Balance(self._requester)
+        self.catalog = Catalog(self._requester)
+        self.pricing = Pricing(self._requester)
+        self.instances = Instances(self._requester)
+        self.os_images = OsImages(self._requester)
+        self.ssh_keys = SshKeys(self._requester)
+        self.volumes = Volumes(self._requester)
+        self.firewalls = Firewalls(self._requester)
+        self.scripts = Scripts(self._requester)
+        self.snapshots = Snapshots(self._requester)
+        self.images = Images(self._requester)
+        self.ai = AI(self._requester)
+
+    @operation("createInstance")
+    async def deploy(self, request: DeploymentRequest) -> DeploymentResponse:
+        """Create an instance (201). Sent at most once once it may have reached the
+        server: on a lost answer this raises
+        :class:`~barrack_tui.api.errors.AmbiguousOutcomeError`; list instances
+        to find out whether it exists, never resend."""
+        return await self._requester.call("createInstance", DeploymentResponse, body=request.to_body())
+
+    @property
+    def deadline(self) -> float | None:
+        return self._requester.deadline
+
+    @property
+    def max_retries(self) -> int:
+        return self._requester.max_retries
+
+    async def aclose(self) -> None:
+        await self._requester.aclose()
+
+    async def __aenter__(self) -> BarrackClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"BarrackClient(base_url={self.base_url!r})"
+
+    def operations(self) -> dict[str, list[Callable[..., Any]]]:
+        """operationId -> the bound methods that perform it (``chatWithAi`` has two)."""
+        found: dict[str, list[Callable[..., Any]]] = {}
+        holders: list[object] = [self, *(v for v in vars(self).values() if isinstance(v, Resource))]
+        for holder in holders:
+            for _, method in inspect.getmembers(holder, callable):
+                op = operation_of(method)
+                if op is not None:
+                    found.setdefault(op, []).append(method)
+        return found

@@ -1,0 +1,104 @@
+"""The running simulator: world, clock, faults and the request log, behind one lock."""
+
+from __future__ import annotations
+
+import hmac
+import random
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass
+from typing import Any, Final
+
+from barrack_tui.sim.clock import Clock
+from barrack_tui.sim.faults import Faults
+from barrack_tui.sim.world import World
+
+# The simulator's default key. Deliberately not shaped like a live key (sk_live_/sk_prod_).
+DEMO_API_KEY: Final = "sk_demo_barrack_tui_0000"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    method: str
+    path: str
+    operation: str | None
+    status: int
+    at: str  # simulated time, ISO-8601
+    request_id: str
+    fault: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class RequestLog:
+    """Every API request the simulator answered, oldest first (control routes excluded)."""
+
+    def __init__(self) -> None:
+        self._records: list[RequestRecord] = []
+        self._lock = threading.Lock()
+
+    def append(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+    def of(self, operation: str) -> list[RequestRecord]:
+        with self._lock:
+            return [r for r in self._records if r.operation == operation]
+
+    def __iter__(self) -> Iterator[RequestRecord]:
+        with self._lock:
+            return iter(list(self._records))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index: int) -> RequestRecord:
+        return self._records[index]
+
+
+class Simulator:
+    def __init__(
+        self,
+        world: World,
+        clock: Clock,
+        *,
+        api_key: str,
+        seed: int,
+        chat_token_delay: float = 0.0,
+    ) -> None:
+        self.world = world
+        self.clock = clock
+        self.faults = Faults(seed)
+        self.requests = RequestLog()
+        self.chat_token_delay = chat_token_delay
+        # Held while the world is read or changed; handlers are short and synchronous.
+        self.lock = threading.RLock()
+        self._api_key = api_key.encode()
+        self._request_ids = random.Random(f"request-ids:{seed}")
+
+    def advance(self) -> float:
+        """Bring the world to the clock's time (never backwards); returns the world's time."""
+        with self.lock:
+            self.world.advance(self.clock.now().timestamp())
+            return self.world.t
+
+    def authorised(self, headers: Mapping[str, str]) -> bool:
+        """``X-API-Key: <key>``, or ``Authorization: Bearer <key>`` (OpenAI SDKs send that)."""
+        given = headers.get("x-api-key")
+        if given is None:
+            auth = headers.get("authorization", "")
+            if auth[:7].lower() == "bearer ":
+                given = auth[7:].strip()
+        return given is not None and hmac.compare_digest(given.encode(), self._api_key)
+
+    def new_request_id(self) -> str:
+        with self.lock:
+            return "%08x" % self._request_ids.getrandbits(32)
+
+    def __repr__(self) -> str:
+        return f"Simulator(seed={self.world.seed}, clock={self.clock!r}, instances={len(self.world.instances)})"

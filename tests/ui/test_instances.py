@@ -1,0 +1,181 @@
+"""Flows on the instances screen, through Pilot, against the in-process simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import Button, Input
+
+from barrack_tui.live.engine import Connection
+from barrack_tui.live.topics import Topic
+from barrack_tui.screens.confirm import ConfirmActionScreen
+from barrack_tui.screens.instances import InstancesScreen
+from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.resource_table import ResourceTable
+from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances
+
+
+def world_instances(sim_app: Any) -> dict[str, Any]:
+    return sim_app.state.sim.world.instances
+
+
+def mutating(sim_app: Any) -> list[Any]:
+    return [r for r in sim_app.state.sim.requests if r.method != "GET" and r.operation != "postPricing"]
+
+
+def first_with_status(sim_app: Any, status: str) -> Any:
+    return next(vm for vm in world_instances(sim_app).values() if vm.status == status)
+
+
+def table(app: Any) -> ResourceTable:
+    return app.screen.query_one("#instances", ResourceTable)
+
+
+async def test_demo_start_shows_the_seeded_instances(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        assert isinstance(app.screen, InstancesScreen)
+        shown = set(table(app).row_keys)
+        assert shown == set(world_instances(sim_app))
+        assert len(shown) >= 10
+        some = next(iter(world_instances(sim_app).values()))
+        assert table(app).get_row(some.instance_id) is not None
+        bar = str(app.screen.query_one(AccountBar).visual)
+        assert "Balance $" in bar and "live" in bar
+        # One list request per cycle, never one per row.
+        assert len(sim_app.state.sim.requests.of("listInstances")) == 1
+        assert not sim_app.state.sim.requests.of("getInstance")
+
+
+async def test_stop_asks_first_shows_the_transition_and_ends_shutoff(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    vm = first_with_status(sim_app, "ACTIVE")
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        table(app).cursor_key = vm.instance_id
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmActionScreen)
+        assert "billed at the full rate" in str(app.screen.query_one("#note").visual)
+        assert not sim_app.state.sim.requests.of("stopInstance")
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert isinstance(app.screen, InstancesScreen)
+        assert len(sim_app.state.sim.requests.of("stopInstance")) == 1
+        assert app.services.engine.data(Topic.INSTANCES)[vm.instance_id].status == "STOPPING"
+        assert "STOPPING" in str(table(app).get_row(vm.instance_id))
+        clock.advance(15)
+        await refresh_now(pilot)
+        assert app.services.engine.data(Topic.INSTANCES)[vm.instance_id].status == "SHUTOFF"
+        assert table(app).cursor_key == vm.instance_id
+
+
+async def test_cancelled_confirmation_sends_nothing(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    vm = first_with_status(sim_app, "ACTIVE")
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        table(app).cursor_key = vm.instance_id
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmActionScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert mutating(sim_app) == []
+
+
+async def test_delete_needs_the_typed_name(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    vm = first_with_status(sim_app, "SHUTOFF")
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        table(app).cursor_key = vm.instance_id
+        await pilot.press("delete")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConfirmActionScreen)
+        confirm = screen.query_one("#confirm", Button)
+        assert confirm.disabled
+        await pilot.press(*"wrong-name", "enter")
+        await pilot.pause()
+        assert confirm.disabled and app.screen is screen
+        screen.query_one("#typed", Input).value = ""
+        await pilot.press(*vm.vm_name)
+        await pilot.pause()
+        assert not confirm.disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(sim_app.state.sim.requests.of("deleteInstance")) == 1
+        clock.advance(30)
+        await refresh_now(pilot)
+        assert vm.instance_id not in table(app).row_keys
+
+
+async def test_filter_as_you_type_and_sort(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        total = len(table(app).row_keys)
+        await pilot.press("slash", *"llama")
+        await pilot.pause()
+        names = {world_instances(sim_app)[k].vm_name for k in table(app).row_keys}
+        assert names and all("llama" in n for n in names)
+        assert len(names) < total
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(table(app).row_keys) == total
+
+        table(app).sort_by("rate", reverse=True)
+        await pilot.pause()
+        cached = app.services.engine.data(Topic.INSTANCES)
+        rates = [cached[k].hourly_rate for k in table(app).row_keys]
+        assert rates == sorted(rates, reverse=True)
+
+
+async def test_read_only_sends_no_mutating_request(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    active = first_with_status(sim_app, "ACTIVE")
+    app = make_app(sim_app, clock, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        assert "READ-ONLY" in str(app.screen.query_one(AccountBar).visual)
+        table(app).cursor_key = active.instance_id
+        for key in ("x", "u", "b", "h", "w", "i", "delete", "d"):
+            await pilot.press(key)
+            await pilot.pause()
+            if isinstance(app.screen, ConfirmActionScreen):
+                await pilot.click("#confirm")
+        await pilot.press("enter")  # details screen: same keys
+        await pilot.pause()
+        for key in ("x", "h", "delete", "plus", "minus"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert mutating(sim_app) == []
+
+
+async def test_a_500_during_refresh_shows_stale_data_then_recovers(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        keys = list(table(app).row_keys)
+        sim_app.state.sim.faults.add("listInstances", "status", status=500, times=None)
+        await refresh_now(pilot)
+        await refresh_now(pilot)
+        assert app.services.engine.connection is Connection.STALE
+        assert table(app).stale
+        assert list(table(app).row_keys) == keys  # nothing lost
+        bar = str(app.screen.query_one(AccountBar).visual)
+        assert "stale since" in bar and "500" in bar
+
+        sim_app.state.sim.faults.clear()
+        await refresh_now(pilot)
+        assert app.services.engine.connection is Connection.LIVE
+        assert not table(app).stale
+        assert "live" in str(app.screen.query_one(AccountBar).visual)
