@@ -590,7 +590,9 @@ def price_preview(draft: DeployDraft, catalogue: Catalogue, account: AccountView
     if offer is None:
         return None
     tier = offer.tier
-    gpu = PriceLine("GPU", f"{offer.name} x{draft.gpu_count} @ {rate(offer.price, catalogue.currency)}", offer.price * draft.gpu_count)
+    gpu = PriceLine(
+        "GPU", f"{draft.gpu_count} x {offer.name} @ {money(offer.price, catalogue.currency)}", offer.price * draft.gpu_count
+    )
     os_line: PriceLine | None = None
     if draft.boot == "image":
         size = _whole(draft.os_volume_gb)

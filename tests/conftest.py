@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import keyring
 import pytest
+
+from tests.keyring_fakes import HangingKeyring, KeyringSwap
 
 os.environ["TZ"] = "UTC"
 time.tzset()
@@ -46,3 +49,15 @@ def make_sim(clock: Any) -> Callable[..., Any]:
         return create_app(clock=clock, **kwargs)
 
     return build
+
+
+@pytest.fixture
+def use_keyring() -> Iterator[KeyringSwap]:
+    """Install keyring backends for one test; restore the previous one afterwards."""
+    previous = keyring.get_keyring()
+    swap = KeyringSwap()
+    yield swap
+    for backend in swap.installed:
+        if isinstance(backend, HangingKeyring):
+            backend.release.set()  # let the abandoned daemon thread finish
+    keyring.set_keyring(previous)

@@ -6,16 +6,10 @@ import asyncio
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.errors import KeyringLocked, PasswordDeleteError
 from pydantic import SecretStr
 
 from barrack_tui.auth_cli import run_auth
@@ -40,91 +34,16 @@ from barrack_tui.keystore import (
     keyring_set,
     probe_keyring,
 )
+from tests.keyring_fakes import (
+    HangingKeyring,
+    KeyringSwap,
+    LockedKeyring,
+    MemoryKeyring,
+)
 
 KEY = "sk_demo_4f9c2a7b1e3d5f60a8c9b0d1e2f30000"
 OTHER_KEY = "sk_other_11112222333344445555"
 SHORT_TIMEOUT = 0.05
-
-
-class FakeBackend(KeyringBackend):
-    """Base for test backends; never picked by keyring's own backend discovery."""
-
-    priority = -1
-
-
-class MemoryKeyring(FakeBackend):
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise PasswordDeleteError("not found")
-
-
-class LockedKeyring(FakeBackend):
-    """Raises like a Secret Service that refuses to unlock, echoing what it was given."""
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise KeyringLocked("Failed to unlock the collection!")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise KeyringLocked(f"cannot store {password}\nsecond line")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise KeyringLocked("Failed to unlock the collection!")
-
-
-class HangingKeyring(FakeBackend):
-    """Blocks every call until released, like a locked Secret Service waiting for a prompt.
-
-    The wait is bounded only so that a regression that calls the keyring on the
-    event loop fails its test instead of hanging the suite.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entered = threading.Event()
-        self.release = threading.Event()
-
-    def _block(self, *args: str) -> None:
-        self.entered.set()
-        self.release.wait(timeout=5)
-
-    get_password = set_password = delete_password = _block  # type: ignore[assignment]
-
-
-Backend = TypeVar("Backend", bound=KeyringBackend)
-
-
-class KeyringSwap:
-    """Installs test backends with ``keyring.set_keyring``; see the ``use_keyring`` fixture."""
-
-    def __init__(self) -> None:
-        self.installed: list[KeyringBackend] = []
-
-    def __call__(self, backend: Backend) -> Backend:
-        self.installed.append(backend)
-        keyring.set_keyring(backend)
-        return backend
-
-
-@pytest.fixture
-def use_keyring() -> Iterator[KeyringSwap]:
-    """Install keyring backends for one test; restore the previous one afterwards."""
-    previous = keyring.get_keyring()
-    swap = KeyringSwap()
-    yield swap
-    for backend in swap.installed:
-        if isinstance(backend, HangingKeyring):
-            backend.release.set()  # let the abandoned daemon thread finish
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

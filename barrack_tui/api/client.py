@@ -107,10 +107,10 @@ class BarrackClient:
 
     @operation("createInstance")
     async def deploy(self, request: DeploymentRequest) -> DeploymentResponse:
-        """Create an instance (201). Sent at most once once it may have reached the
-        server: on a lost answer this raises
+        """Create an instance (201). Never resent once it may have reached the
+        server: when the answer is lost this raises
         :class:`~barrack_tui.api.errors.AmbiguousOutcomeError`; list instances
-        to find out whether it exists, never resend."""
+        to find out whether it exists instead of sending it again."""
         return await self._requester.call("createInstance", DeploymentResponse, body=request.to_body())
 
     @property

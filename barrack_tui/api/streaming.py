@@ -35,7 +35,7 @@ import httpx
 import pydantic
 
 from barrack_tui.api.errors import ResponseValidationError, StreamInterruptedError
-from barrack_tui.api.models import ChatCompletionChunk
+from barrack_tui.api.models import ChatCompletionChunk, ChatUsage
 from barrack_tui.api.redaction import redact
 
 DONE_MARKER: Final = "[DONE]"
@@ -130,8 +130,8 @@ class ChatStream:
     """The text deltas of one streamed chat answer (see the module docstring).
 
     After (or during) iteration: ``text`` is everything received,
-    ``finish_reason``/``response_id``/``model`` come from the chunks and
-    ``request_id`` from the response header.
+    ``finish_reason``/``response_id``/``model``/``usage`` come from the chunks
+    and ``request_id`` from the response header.
     """
 
     def __init__(self, open_response: Callable[[], Awaitable[httpx.Response]], operation: str) -> None:
@@ -144,6 +144,7 @@ class ChatStream:
         self._finished = False
         self.text = ""
         self.finish_reason: str | None = None
+        self.usage: ChatUsage | None = None
         self.response_id: str | None = None
         self.model: str | None = None
         self.request_id: str | None = None
@@ -243,6 +244,8 @@ class ChatStream:
                 operation=self._operation,
             ) from None
         self.response_id, self.model = chunk.id, chunk.model
+        if chunk.usage is not None:
+            self.usage = chunk.usage
         for choice in chunk.choices:
             if choice.index != 0:
                 continue

@@ -54,8 +54,8 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Keys", id="title")
             for title, node in help_sections():
                 table = Table(title=title, title_justify="left", show_header=False, expand=True, box=None)
-                table.add_column("key", style="bold", width=10)
-                table.add_column("what")
+                table.add_column("key", style="bold", width=10, no_wrap=True)
+                table.add_column("what", ratio=1)
                 seen: set[str] = set()
                 for binding in _bindings(node):
                     key = _key(binding)

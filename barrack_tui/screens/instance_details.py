@@ -140,7 +140,7 @@ class InstanceDetailsScreen(LiveScreen):
         vm = self.detail
         if vm is None:
             return
-        title = Content.assemble((vm.vm_name, "bold"), "  ", status_content(vm.status), f"  {vm.instance_id}")
+        title = Content.assemble((f"{vm.vm_name}  ", "bold"), status_content(vm.status), f"  {vm.instance_id}")
         self.query_one("#title", Label).update(title)
 
         specs = Table.grid(padding=(0, 2))

@@ -101,6 +101,11 @@ class InstancesScreen(LiveScreen):
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, dict[str, object]] = {}
+        self._rows_minute: datetime | None = None
+
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
         yield ModeBar("instances", id="mode-bar")
@@ -124,13 +129,23 @@ class InstancesScreen(LiveScreen):
 
     def apply_update(self, update: TopicUpdate) -> None:
         self.table.stale = update.state.failures > 0
-        if update.state.failures and not update.changed:
+        if update.state.failures:
             return
-        self._show_rows()
-
-    def _show_rows(self) -> None:
+        instances = self.instances()
         now = self.services.now()
-        self.table.set_rows({key: instance_row(vm, now) for key, vm in self.instances().items()})
+        minute = now.replace(second=0, microsecond=0)
+        if minute != self._rows_minute:
+            # Uptime moves with the clock: rebuild every row once a minute...
+            self._rows = {key: instance_row(vm, now) for key, vm in instances.items()}
+            self._rows_minute = minute
+        else:
+            # ...and in between only the rows whose data changed.
+            for key in update.removed:
+                self._rows.pop(key, None)
+            for key in update.changed:
+                if key in instances:
+                    self._rows[key] = instance_row(instances[key], now)
+        self.table.set_rows(dict(self._rows))
         self.refresh_bindings()
 
     def targets(self) -> list[UserVM]:

@@ -107,7 +107,10 @@ class ResourceForm(ModalScreen[ResultT | None], Generic[RequestT, ResultT]):
         yield from ()
 
     def problems(self) -> Mapping[str, str]:
-        """Field id -> what is wrong with it; empty when the form can be sent."""
+        """Field id -> what is wrong with it; empty when the form can be sent.
+
+        The key ``""`` is a problem of the whole form (shown above the buttons).
+        """
         return {}
 
     def build(self) -> RequestT:
@@ -184,6 +187,8 @@ class ResourceForm(ModalScreen[ResultT | None], Generic[RequestT, ResultT]):
             error.display = bool(shown)
             self.query_one(f"#{name}").set_class(bool(shown), "-invalid")
         self.query_one("#preview", Static).update(self.preview())
+        if self._revealed and "" in problems:
+            self.show_error(problems[""])
         return problems
 
     def show_error(self, message: str | Text) -> None:

@@ -9,40 +9,43 @@ snapshots cost from the snapshot billing endpoint.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane
 
 from barrack_tui.api.errors import BarrackError
-from barrack_tui.catalog import SNAPSHOT_PRICE, SNAPSHOT_SIZE_GB
+from barrack_tui.catalog import SNAPSHOT_SIZE_GB
 from barrack_tui.format import duration, money, rate
 from barrack_tui.live.engine import TopicUpdate
 from barrack_tui.live.topics import Topic
 from barrack_tui.resources import style_path
 from barrack_tui.screens.base import LiveScreen
+from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.screens.snapshot_forms import (
-    ConfirmScreen,
     CreateImageForm,
     CreateSnapshotForm,
     RestoreSnapshotForm,
+    snapshot_price,
 )
 from barrack_tui.widgets.account_bar import AccountBar
 from barrack_tui.widgets.resource_table import ResourceTable
-from barrack_tui.widgets.status import status_cell, status_text
+from barrack_tui.widgets.status import status_cell, status_content
 from barrack_tui.widgets.table_model import Cell, Column
 
 if TYPE_CHECKING:
     from barrack_tui.api.models import (
+        CreateImageFromSnapshotRequest,
+        CreateSnapshotRequest,
         Image,
         OSImage,
+        RestoreSnapshotRequest,
         Snapshot,
         SnapshotBillingResponse,
         SnapshotImageRelationshipResponse,
@@ -56,7 +59,7 @@ READ_ONLY_TEXT = (
 SNAPSHOT_COLUMNS = (
     Column("name", "Name", min_width=12, max_width=24),
     Column("id", "ID", width=11),
-    Column("source", "Source instance", min_width=15, max_width=20),
+    Column("source", "Instance", min_width=12, max_width=20),
     Column("region", "Region", width=9),
     Column("tier", "Tier", width=6),
     Column("size", "Size", width=6, align="right"),
@@ -75,10 +78,8 @@ IMAGE_COLUMNS = (
 )
 OS_IMAGE_COLUMNS = (
     Column("name", "Name", min_width=20, max_width=36),
-    Column("description", "Description", min_width=20, max_width=50),
-    Column("cuda", "CUDA", width=5),
-    Column("docker", "Docker", width=6),
-    Column("regions", "Regions", min_width=10, max_width=40),
+    Column("description", "Description", min_width=20, max_width=52),
+    Column("regions", "Regions", min_width=10, max_width=30),
 )
 TABS = ("snapshots-tab", "images-tab", "os-images-tab")
 TABLE_OF_TAB = {"snapshots-tab": "snapshots", "images-tab": "images", "os-images-tab": "os-images"}
@@ -125,54 +126,59 @@ def image_row(image: Image, snapshot_names: dict[str, str]) -> dict[str, object]
     }
 
 
+def compact_regions(regions: Iterable[str]) -> str:
+    """``CANADA-1, FINLAND-1/2/3``: one entry per region family."""
+    families: dict[str, list[str]] = {}
+    for region in regions:
+        family, _, number = region.rpartition("-")
+        if family and number:
+            families.setdefault(family, []).append(number)
+        else:
+            families.setdefault(region, [])
+    return ", ".join(f"{family}-{'/'.join(numbers)}" if numbers else family for family, numbers in families.items())
+
+
 def os_image_row(image: OSImage) -> dict[str, object]:
     return {
         "name": image.name,
         "description": image.description or "",
-        "cuda": image.cuda_version or "—",
-        "docker": "yes" if image.docker else "no",
-        "regions": ", ".join(image.regions),
+        "regions": compact_regions(image.regions),
     }
 
 
-def _grid() -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    return table
+LABEL_WIDTH = 14
 
 
-def billing_panel(snap: Snapshot | None, billing: SnapshotBillingResponse | None, currency: str) -> Table:
+def detail(title: Content | None, rows: Iterable[tuple[str, str | Content]]) -> Content:
+    """A panel's text: an optional title line, then ``label  value`` lines."""
+    lines = [title] if title is not None else []
+    lines.extend(Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), value) for label, value in rows)
+    return Content("\n").join(lines)
+
+
+def billing_rows(snap: Snapshot | None, billing: SnapshotBillingResponse, currency: str) -> list[tuple[str, str]]:
     """This snapshot's running cost and all snapshots' together (snapshot billing endpoint)."""
-    table = _grid()
-    if billing is None:
-        table.add_row("Billing", "loading…")
-        return table
     currency = str(billing.currency or currency)
+    rows: list[tuple[str, str]] = []
     if snap is not None:
         own = [r for r in billing.records if r.snapshot_id == snap.snapshot_id]
         running = [r for r in own if r.end_time is None]
         if own:
-            hourly = sum(r.per_minute_rate for r in running) * 60
+            hourly = rate(sum(r.per_minute_rate for r in running) * 60, currency) if running else "not billing"
             since = min(r.start_time for r in own).strftime("%m-%d %H:%M")
             minutes = sum(r.total_duration_minutes for r in own)
-            table.add_row(
-                "This snapshot",
-                f"{rate(hourly, currency) if running else 'not billing'} · since {since}",
-            )
-            table.add_row("", f"{duration(minutes * 60)} billed · {money(sum(r.total_cost for r in own), currency)}")
+            cost = money(sum(r.total_cost for r in own), currency)
+            rows.append(("This snapshot", f"{hourly} since {since}"))
+            rows.append(("", f"{duration(minutes * 60)} billed · {cost}"))
         else:
-            table.add_row("This snapshot", "no billing record yet")
-    open_records = [r for r in billing.records if r.end_time is None]
+            rows.append(("This snapshot", "no billing record yet"))
+    open_hourly = sum(r.per_minute_rate for r in billing.records if r.end_time is None) * 60
     summary = billing.summary
-    table.add_row(
-        "All snapshots",
-        f"{summary.active_count} billing now · {rate(sum(r.per_minute_rate for r in open_records) * 60, currency)}",
-    )
-    table.add_row("", f"{duration(summary.total_minutes * 60)} · {money(summary.total_cost, currency)} in total")
-    price = SNAPSHOT_PRICE.get(currency, SNAPSHOT_PRICE["USD"])  # type: ignore[call-overload]
-    table.add_row("Price", f"{rate(price, currency)} each (fixed {SNAPSHOT_SIZE_GB} GB), legacy tier only")
-    return table
+    rows.append(("All snapshots", f"{summary.active_count} billing now · {rate(open_hourly, currency)}"))
+    rows.append(("", f"{duration(summary.total_minutes * 60)} · {money(summary.total_cost, currency)} in total"))
+    price = rate(snapshot_price(currency), currency)
+    rows.append(("Price", f"{price} each, fixed {SNAPSHOT_SIZE_GB} GB, legacy only"))
+    return rows
 
 
 class SnapshotsScreen(LiveScreen):
@@ -186,7 +192,7 @@ class SnapshotsScreen(LiveScreen):
         Binding("i", "create_image", "Make image"),
         Binding("delete", "delete", "Delete", key_display="del"),
         Binding("t", "next_tab", "Next tab"),
-        Binding("y", "copy_id", "Copy ID"),
+        Binding("y", "copy_id", "Copy ID", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
@@ -227,12 +233,15 @@ class SnapshotsScreen(LiveScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # LiveScreen.on_mount runs after this one (Textual calls each class's
+        # handler) and shows whatever the engine already holds.
         self.query_one("#filter", Input).display = False
         self.query_one("#read-only", Label).display = self.services.read_only
-        super().on_mount()
+        self.query_one("#snapshot-info", Static).border_title = "Snapshot"
+        self.query_one("#snapshot-billing", Static).border_title = "Billing"
+        self.query_one("#image-info", Static).border_title = "Image"
+        self.query_one("#image-source", Static).border_title = "Source snapshot"
         self.table("snapshots").focus()
-        self._render_snapshot_detail()
-        self._render_image_detail()
 
     # -- data -----------------------------------------------------------------
 
@@ -269,13 +278,14 @@ class SnapshotsScreen(LiveScreen):
         table.stale = update.state.failures > 0
         if update.state.failures and not update.changed:
             if not update.state.loaded:
-                table.empty_text = f"Could not load {name.replace('-', ' ')}: {update.state.error}"
+                table.empty_text = f"Could not load the {name.replace('-', ' ')}: {update.state.error}"
             return
         if update.topic is Topic.OS_IMAGES:
             table.set_rows({key: os_image_row(image) for key, image in self.os_images().items()})
-        else:
-            self._render_snapshots()
-            self._render_images()
+            return
+        # Each table names rows of the other (a snapshot's image, an image's snapshot).
+        self._render_snapshots()
+        self._render_images()
         if update.topic is Topic.SNAPSHOTS:
             self.load_billing()
         self._apply_pending_cursors()
@@ -307,7 +317,7 @@ class SnapshotsScreen(LiveScreen):
                 table.cursor_key = key
                 del self._pending_cursor[name]
 
-    # -- detail pane ----------------------------------------------------------
+    # -- detail panes ---------------------------------------------------------
 
     @work(group="snapshot-billing", exclusive=True)
     async def load_billing(self) -> None:
@@ -329,52 +339,49 @@ class SnapshotsScreen(LiveScreen):
         self.refresh_bindings()
 
     def _render_snapshot_detail(self) -> None:
-        info = self.query_one("#snapshot-info", Static)
-        billing = self.query_one("#snapshot-billing", Static)
         snap = self.current_snapshot()
+        billing = self.query_one("#snapshot-billing", Static)
         if self.billing_error is not None:
-            billing.update(Text(f"Could not load snapshot billing: {self.billing_error}"))
+            billing.update(f"Could not load snapshot billing: {self.billing_error}")
+        elif self.billing is None:
+            billing.update("Loading…")
         else:
-            billing.update(billing_panel(snap, self.billing, self.currency()))
-        billing.border_title = "Billing"
+            billing.update(detail(None, billing_rows(snap, self.billing, self.currency())))
+        info = self.query_one("#snapshot-info", Static)
         if snap is None:
             info.update("")
             info.border_title = "Snapshot"
             return
         link = self._links.get(snap.snapshot_id)
         if link is None or link.image_id != snap.image_id:
+            link = None
             self.load_link(snap.snapshot_id)
         info.border_title = f"Snapshot {snap.snapshot_id}"
-        info.update(self._snapshot_info(snap, link if link and link.image_id == snap.image_id else None))
+        info.update(self._snapshot_info(snap, link))
 
-    def _snapshot_info(self, snap: Snapshot, link: SnapshotImageRelationshipResponse | None) -> Group:
-        theme = self.app.theme_variables
-        title = Text.assemble((snap.name, "bold"), "  ", status_text(snap.status, theme))
-        table = _grid()
+    def _snapshot_info(self, snap: Snapshot, link: SnapshotImageRelationshipResponse | None) -> Content:
+        rows: list[tuple[str, str | Content]] = []
         if snap.description:
-            table.add_row("About", snap.description)
-        instances: dict[str, UserVM] = self.services.engine.data(Topic.INSTANCES) or {}
+            rows.append(("About", snap.description))
         source = f"{snap.vm_name or '—'} ({snap.instance_id or '?'})"
+        instances: dict[str, UserVM] = self.services.engine.data(Topic.INSTANCES) or {}
         if snap.instance_id and instances and snap.instance_id not in instances:
-            source += " · deleted since"
-        table.add_row("Source", source)
-        table.add_row("Machine", f"{snap.gpu_model or '?'} x{snap.gpu_count or '?'} · {snap.region} · {snap.tier or '?'}")
-        table.add_row("Created", f"{stamp(snap.created_at).value} UTC · {snap.size_gb or '?'} GB")
+            source += ", deleted since"
+        rows.append(("Source", source))
+        rows.append(("Machine", f"{snap.gpu_model or '?'} x{snap.gpu_count or '?'} · {snap.region} · {snap.tier or '?'}"))
+        rows.append(("Taken", f"{stamp(snap.created_at).value} UTC · {snap.size_gb or '?'} GB"))
         if link is None:
-            table.add_row("Image", "loading…")
+            rows.append(("Image", "loading…"))
         elif link.image is None:
             hint = "press i to make one" if snap.status == "SUCCESS" else "possible once it is SUCCESS"
-            table.add_row("Image", f"none ({hint})")
+            rows.append(("Image", f"none ({hint})"))
         else:
             live = self.images().get(link.image.image_id)
-            status = live.status if live is not None else link.image.status
-            table.add_row(
-                "Image",
-                Text.assemble(f"{link.image.name} ({link.image.image_id}) ", status_text(status, theme)),
-            )
+            status = (live or link.image).status
+            rows.append(("Image", Content.assemble(f"{link.image.name} ({link.image.image_id}) ", status_content(status))))
         if snap.status == "SUCCESS":
-            table.add_row("Restore", "r: a new instance that bills like any instance")
-        return Group(title, table)
+            rows.append(("Restore", "r: a NEW instance, billed like any other"))
+        return detail(Content.assemble((snap.name, "bold"), "  ", status_content(snap.status)), rows)
 
     @work(group="snapshot-link", exclusive=True)
     async def load_link(self, snapshot_id: str) -> None:
@@ -383,16 +390,14 @@ class SnapshotsScreen(LiveScreen):
             self._links[snapshot_id] = await self.services.client.snapshots.image_of(snapshot_id)
         except BarrackError as error:
             if self.table("snapshots").cursor_key == snapshot_id:
-                self.query_one("#snapshot-info", Static).update(Text(f"Could not load the image link: {error}"))
+                self.query_one("#snapshot-info", Static).update(f"Could not load the image link: {error}")
             return
-        snap = self.current_snapshot()
-        if snap is not None and snap.snapshot_id == snapshot_id:
+        if self.table("snapshots").cursor_key == snapshot_id:
             self._render_snapshot_detail()
 
     def _render_image_detail(self) -> None:
         info = self.query_one("#image-info", Static)
         source = self.query_one("#image-source", Static)
-        source.border_title = "Source snapshot"
         image = self.current_image()
         if image is None:
             info.update("")
@@ -400,32 +405,32 @@ class SnapshotsScreen(LiveScreen):
             source.update("")
             return
         info.border_title = f"Image {image.image_id}"
-        theme = self.app.theme_variables
-        table = _grid()
+        rows: list[tuple[str, str | Content]] = []
         if image.description:
-            table.add_row("About", image.description)
-        table.add_row("Region", f"{image.region} (private to this account)")
-        table.add_row("Created", f"{stamp(image.created_at).value} UTC · {image.size_gb or '?'} GB")
-        table.add_row("Deploy", f"image_name {image.name!r} in {image.region}")
-        info.update(Group(Text.assemble((image.name, "bold"), "  ", status_text(image.status, theme)), table))
+            rows.append(("About", image.description))
+        rows.append(("Region", f"{image.region}, private to this account"))
+        rows.append(("Created", f"{stamp(image.created_at).value} UTC · {image.size_gb or '?'} GB"))
+        rows.append(("Deploy", f"image {image.name} in {image.region}"))
+        info.update(detail(Content.assemble((image.name, "bold"), "  ", status_content(image.status)), rows))
 
         link = self._sources.get(image.image_id)
         if link is None or link.snapshot_id != image.snapshot_id:
-            source.update("loading…")
+            source.update("Loading…")
             self.load_source(image.image_id)
             return
         source.update(self._source_info(link))
 
-    def _source_info(self, link: SnapshotImageRelationshipResponse) -> Group | Text:
+    def _source_info(self, link: SnapshotImageRelationshipResponse) -> Content:
         snap = link.snapshot
         if snap is None:
-            return Text("The source snapshot was deleted; the image is kept and still deploys.")
-        table = _grid()
-        table.add_row("Snapshot", Text.assemble(f"{snap.name} ({snap.snapshot_id}) ", status_text(snap.status, self.app.theme_variables)))
-        table.add_row("Of", f"{snap.vm_name or '—'} ({snap.instance_id or '?'})")
-        table.add_row("Machine", f"{snap.gpu_model or '?'} x{snap.gpu_count or '?'} · {snap.region}")
-        table.add_row("Taken", f"{stamp(snap.created_at).value} UTC")
-        return Group(table)
+            return Content("The source snapshot was deleted; the image is kept and still deploys.")
+        rows: list[tuple[str, str | Content]] = [
+            ("Snapshot", Content.assemble(f"{snap.name} ({snap.snapshot_id}) ", status_content(snap.status))),
+            ("Of", f"{snap.vm_name or '—'} ({snap.instance_id or '?'})"),
+            ("Machine", f"{snap.gpu_model or '?'} x{snap.gpu_count or '?'} · {snap.region}"),
+            ("Taken", f"{stamp(snap.created_at).value} UTC"),
+        ]
+        return detail(None, rows)
 
     @work(group="image-source", exclusive=True)
     async def load_source(self, image_id: str) -> None:
@@ -434,10 +439,9 @@ class SnapshotsScreen(LiveScreen):
             self._sources[image_id] = await self.services.client.images.snapshot_of(image_id)
         except BarrackError as error:
             if self.table("images").cursor_key == image_id:
-                self.query_one("#image-source", Static).update(Text(f"Could not load the source snapshot: {error}"))
+                self.query_one("#image-source", Static).update(f"Could not load the source snapshot: {error}")
             return
-        image = self.current_image()
-        if image is not None and image.image_id == image_id:
+        if self.table("images").cursor_key == image_id:
             self._render_image_detail()
 
     # -- actions --------------------------------------------------------------
@@ -448,18 +452,19 @@ class SnapshotsScreen(LiveScreen):
         if action == "clear_filter":
             return self.query_one("#filter", Input).display
         tab = self.active_tab()
+        read_only = self.services.read_only
         if action in ("restore", "create_image"):
             if tab != "snapshots-tab":
                 return False
             snap = self.current_snapshot()
-            return None if self.services.read_only or snap is None or snap.status != "SUCCESS" else True
+            return None if read_only or snap is None or snap.status != "SUCCESS" else True
         if action == "delete":
             if tab == "os-images-tab":
                 return False
             current = self.current_snapshot() if tab == "snapshots-tab" else self.current_image()
-            return None if self.services.read_only or current is None else True
+            return None if read_only or current is None else True
         if action == "create_snapshot":
-            return None if self.services.read_only else True
+            return None if read_only else True
         return True
 
     @on(TabbedContent.TabActivated)
@@ -476,9 +481,9 @@ class SnapshotsScreen(LiveScreen):
 
     @work(group="snapshot-action", exclusive=True)
     async def _create_snapshot(self) -> None:
-        client = self.services.client
+        services = self.services
         try:
-            eligible = (await client.instances.snapshot_eligible()).instances
+            eligible = (await services.client.instances.snapshot_eligible()).instances
         except BarrackError as error:
             self.notify(f"Could not list the instances that can be snapshotted: {error}", severity="error", timeout=8)
             return
@@ -488,22 +493,30 @@ class SnapshotsScreen(LiveScreen):
                 severity="warning",
             )
             return
+
+        async def create(request: CreateSnapshotRequest) -> Snapshot:
+            response = await services.client.snapshots.create(
+                request.instance_id, request.name, description=request.description
+            )
+            services.engine.invalidate(Topic.SNAPSHOTS, Topic.BALANCE)
+            return response.snapshot
+
         snapshots = self.snapshots()
         form = CreateSnapshotForm(
-            client,
+            create,
             eligible,
             taken_names={s.name for s in snapshots.values()},
             snapshot_count=len(snapshots),
-            now=self.services.now(),
+            now=services.now(),
             currency=self.currency(),
         )
         snap = await self.app.push_screen_wait(form)
         if snap is None:
             return
-        self.services.engine.invalidate(Topic.SNAPSHOTS, Topic.BALANCE)
         self.query_one("#tabs", TabbedContent).active = "snapshots-tab"
         self.select_later("snapshots", snap.snapshot_id)
-        self.notify(f"Creating snapshot {snap.name} of {snap.vm_name or snap.instance_id}: it bills from now on")
+        price = rate(snapshot_price(self.currency()), self.currency())
+        self.notify(f"Creating snapshot {snap.name} of {snap.vm_name or snap.instance_id}: {price} from now on")
 
     def action_restore(self) -> None:
         snap = self.current_snapshot()
@@ -513,27 +526,43 @@ class SnapshotsScreen(LiveScreen):
     @work(group="snapshot-action", exclusive=True)
     async def _restore(self, snap: Snapshot) -> None:
         services = self.services
+        client = services.client
         keys = services.engine.data(Topic.SSH_KEYS)
         if keys is None:
             try:
-                keys = {k.key_id: k for k in (await services.client.ssh_keys.list()).ssh_keys}
+                keys = {k.key_id: k for k in (await client.ssh_keys.list()).ssh_keys}
             except BarrackError:
-                keys = {}  # the snapshot's own key is still offered
+                keys = {}  # the form still offers the snapshot's own key
+        currency = self.currency()
+
+        async def quote() -> float | None:
+            if snap.gpu_model is None or snap.gpu_count is None:
+                return None
+            answer = await client.pricing.get(gpu_model=snap.gpu_model, gpu_count=snap.gpu_count, currency=currency)
+            return answer.pricing_data.quote.hourly_rate if answer.pricing_data.quote else None
+
+        async def restore(request: RestoreSnapshotRequest) -> UserVM:
+            response = await client.snapshots.restore(
+                snap.snapshot_id, instance_name=request.instance_name, ssh_key=request.ssh_key
+            )
+            services.engine.invalidate(Topic.INSTANCES, Topic.BALANCE)
+            return response.instance
+
         instances = services.engine.data(Topic.INSTANCES) or {}
         form = RestoreSnapshotForm(
-            services.client,
+            restore,
             snap,
             key_names=sorted(k.name for k in keys.values()),
             taken_names={vm.vm_name for vm in instances.values()},
-            currency=self.currency(),
+            gpu_quote=quote,
+            currency=currency,
         )
         vm = await self.app.push_screen_wait(form)
         if vm is None:
             return
-        services.engine.invalidate(Topic.INSTANCES, Topic.BALANCE)
         self.notify(
             f"Restoring {snap.name} as the new instance {vm.vm_name} ({vm.instance_id}, {vm.status}). "
-            f"It bills like any instance: {rate(vm.hourly_rate, str(vm.currency or 'USD'))}. "
+            f"It bills like any instance: {rate(vm.hourly_rate, str(vm.currency or currency))}. "
             "See it under Instances (key 1).",
             title="New instance",
             timeout=12,
@@ -546,11 +575,19 @@ class SnapshotsScreen(LiveScreen):
 
     @work(group="snapshot-action", exclusive=True)
     async def _create_image(self, snap: Snapshot) -> None:
+        services = self.services
+
+        async def create(request: CreateImageFromSnapshotRequest) -> Image:
+            response = await services.client.snapshots.create_image(
+                snap.snapshot_id, request.name, description=request.description
+            )
+            services.engine.invalidate(Topic.IMAGES, Topic.SNAPSHOTS)
+            return response.image
+
         taken = {i.name for i in self.images().values()} | set(self.os_images())
-        image = await self.app.push_screen_wait(CreateImageForm(self.services.client, snap, taken))
+        image = await self.app.push_screen_wait(CreateImageForm(create, snap, taken_names=taken))
         if image is None:
             return
-        self.services.engine.invalidate(Topic.IMAGES, Topic.SNAPSHOTS)
         self.select_later("images", image.image_id)
         self.notify(f"Creating image {image.name} from {snap.name} in {image.region} (Custom images tab: t)")
 
@@ -566,37 +603,40 @@ class SnapshotsScreen(LiveScreen):
 
     @work(group="snapshot-action", exclusive=True)
     async def _delete_snapshot(self, snap: Snapshot) -> None:
-        body = Text(f"{snap.snapshot_id}, of {snap.vm_name or snap.instance_id} in {snap.region}. ")
-        body.append("This cannot be undone; its charge stops. ")
+        services = self.services
+        note = f"{snap.snapshot_id}, of {snap.vm_name or snap.instance_id} in {snap.region}. This cannot be undone; its charge stops."
         if snap.image_id:
             image = self.images().get(snap.image_id)
-            body.append(f"The image {image.name if image else snap.image_id} made from it is kept.")
-        if not await self.app.push_screen_wait(ConfirmScreen(f"Delete snapshot {snap.name}?", body)):
-            return
-        try:
-            await self.services.client.snapshots.delete(snap.snapshot_id)
-        except BarrackError as error:
-            self.notify(f"Deleting snapshot {snap.name} failed: {error}", severity="error", timeout=8)
-            return
-        self.services.engine.invalidate(Topic.SNAPSHOTS, Topic.IMAGES, Topic.BALANCE)
-        self.notify(f"Snapshot {snap.name} deleted")
+            note += f" The image {image.name if image else snap.image_id} made from it is kept."
+
+        async def delete() -> str:
+            await services.client.snapshots.delete(snap.snapshot_id)
+            services.engine.invalidate(Topic.SNAPSHOTS, Topic.IMAGES, Topic.BALANCE)
+            return snap.snapshot_id
+
+        form = ConfirmForm(f"Delete snapshot {snap.name}?", delete, note=note, submit_label="Delete snapshot")
+        if await self.app.push_screen_wait(form):
+            self.notify(f"Snapshot {snap.name} deleted")
 
     @work(group="snapshot-action", exclusive=True)
     async def _delete_image(self, image: Image) -> None:
-        body = Text(f"{image.image_id} in {image.region}. New instances can no longer be deployed from it; ")
-        body.append("instances already deployed from it keep running.")
+        services = self.services
+        note = (
+            f"{image.image_id} in {image.region}. New instances can no longer be deployed from it; "
+            "instances already deployed from it keep running."
+        )
         if image.snapshot_id:
             snap = self.snapshots().get(image.snapshot_id)
-            body.append(f" Its snapshot {snap.name if snap else image.snapshot_id} is kept.")
-        if not await self.app.push_screen_wait(ConfirmScreen(f"Delete image {image.name}?", body)):
-            return
-        try:
-            await self.services.client.images.delete(image.image_id)
-        except BarrackError as error:
-            self.notify(f"Deleting image {image.name} failed: {error}", severity="error", timeout=8)
-            return
-        self.services.engine.invalidate(Topic.IMAGES, Topic.SNAPSHOTS)
-        self.notify(f"Image {image.name} deleted")
+            note += f" Its snapshot {snap.name if snap else image.snapshot_id} is kept."
+
+        async def delete() -> str:
+            await services.client.images.delete(image.image_id)
+            services.engine.invalidate(Topic.IMAGES, Topic.SNAPSHOTS)
+            return image.image_id
+
+        form = ConfirmForm(f"Delete image {image.name}?", delete, note=note, submit_label="Delete image")
+        if await self.app.push_screen_wait(form):
+            self.notify(f"Image {image.name} deleted")
 
     def action_copy_id(self) -> None:
         key = self.table(TABLE_OF_TAB[self.active_tab()]).cursor_key

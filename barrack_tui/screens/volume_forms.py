@@ -104,14 +104,14 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
         self.pricing = pricing
         self.os_images = list(os_images)
         self.taken_names = frozenset(taken_names)
-        self.regions = list(regions)
-        self.initial_region = region if region in self.regions else self.regions[0]
+        self.region_choices = list(regions)
+        self.initial_region = region if region in self.region_choices else self.region_choices[0]
         self._types_region: str | None = None
         self._images_region: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield from field_row("name", "Name", Input(placeholder="datasets", id="name"))
-        region_options = [(f"{r}  ({tier_of_region(r)})", r) for r in self.regions]
+        region_options = [(f"{r}  ({tier_of_region(r)})", r) for r in self.region_choices]
         yield from field_row(
             "region", "Region", Select(region_options, value=self.initial_region, allow_blank=False, id="region")
         )
@@ -121,16 +121,16 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
         yield from field_row("image_name", "OS image", Select([], prompt="OS image", id="image_name"))
 
     @property
-    def region(self) -> str:
+    def chosen_region(self) -> str:
         return self.text("region")
 
     @property
     def tier(self) -> str | None:
-        return tier_of_region(self.region)
+        return tier_of_region(self.chosen_region)
 
     def values_changed(self) -> None:
         """Offer only the types of the region's tier and the images of the region."""
-        region = self.region
+        region = self.chosen_region
         if region != self._types_region:
             self._types_region = region
             types = self.pricing.types_for(self.tier)
@@ -153,7 +153,7 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
             problems["name"] = name
         types = self.pricing.types_for(self.tier)
         if self.tier is None:
-            problems["region"] = f"{self.region or 'No region'} is not a Barrack region"
+            problems["region"] = f"{self.chosen_region or 'No region'} is not a Barrack region"
         elif self.text("volume_type") not in types:
             problems["volume_type"] = f"Choose a type offered on the {self.tier} tier: {', '.join(types) or 'none'}"
         size = validation.volume_size(self.text("size"))
@@ -161,11 +161,11 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
             problems["size"] = size
         if self.value("bootable"):
             image = self.text("image_name")
-            offered = {i.name for i in self.os_images if not i.regions or self.region in i.regions}
+            offered = {i.name for i in self.os_images if not i.regions or self.chosen_region in i.regions}
             if not image:
                 problems["image_name"] = "A bootable volume needs the OS image to install"
             elif image not in offered:
-                problems["image_name"] = f"{image} is not offered in {self.region}"
+                problems["image_name"] = f"{image} is not offered in {self.chosen_region}"
         return problems
 
     def preview(self) -> str | Text:
@@ -181,7 +181,7 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
             name=self.text("name"),
             size=int(self.text("size")),
             volume_type=self.text("volume_type"),
-            region=self.region,
+            region=self.chosen_region,
             bootable=bootable or None,
             image_name=self.text("image_name") if bootable else None,
         )

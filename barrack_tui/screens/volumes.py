@@ -6,14 +6,16 @@ from collections.abc import Awaitable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar, Final, TypeVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from barrack_tui.api.errors import APIStatusError, BarrackError
 from barrack_tui.catalog import VOLUME_MAX_GB, tier_of_region
@@ -33,7 +35,7 @@ from barrack_tui.screens.volume_forms import (
 )
 from barrack_tui.widgets.account_bar import AccountBar
 from barrack_tui.widgets.resource_table import ResourceTable
-from barrack_tui.widgets.status import status_cell, status_text
+from barrack_tui.widgets.status import status_cell, status_content
 from barrack_tui.widgets.table_model import Cell, Column
 
 if TYPE_CHECKING:
@@ -51,14 +53,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 COLUMNS: Final = (
-    Column("name", "Name", min_width=14, max_width=28),
+    Column("name", "Name", min_width=14, max_width=20),
     Column("id", "ID", width=11),
     Column("size", "Size", width=9, align="right"),
     Column("type", "Type", width=5),
     Column("tier", "Tier", width=8),
     Column("region", "Region", width=9),
-    Column("status", "Status", width=12),
-    Column("attached", "Attached to", min_width=12, max_width=22),
+    Column("status", "Status", width=10),
+    Column("attached", "Attached to", min_width=12, max_width=17),
     Column("boot", "Boot", width=8),
     Column("rate", "$/h", width=9, align="right"),
 )
@@ -72,6 +74,8 @@ class VolumeAction(Enum):
     RESIZE = "resize"
     DELETE = "delete"
 
+
+RECORDS_SHOWN: Final = 4
 
 # Key and label of each action, as the actions panel lists them.
 ACTION_KEYS: Final = {
@@ -100,33 +104,33 @@ def volume_blocked(action: VolumeAction, volume: VolumeResponse | None, instance
     creating = volume.status == "creating"
     if action is VolumeAction.ATTACH:
         if attached:
-            return f"Already attached to {owner}: detach it first"
+            return f"Already attached to {owner}"
         if volume.status != "available":
-            return f"The volume is {volume.status}; it must be available"
+            return f"The volume is {volume.status}, not available"
         return None
     if action is VolumeAction.DETACH:
         if not attached:
-            return "The volume is not attached"
+            return "Not attached"
         if volume.is_boot:
-            return f"It is the boot volume of {owner}; a boot volume cannot be detached"
+            return f"Boot volume of {owner}; boot volumes stay attached"
         vm = instances.get(attached)
         if vm is None:
-            return f"Instance {attached} is not in the instance list yet"
+            return f"Instance {attached} is not listed yet"
         if vm.status != "ACTIVE":
-            return f"{vm.vm_name} is {vm.status}; detaching needs the instance ACTIVE"
+            return f"{vm.vm_name} is {vm.status}; detaching needs it ACTIVE"
         return None
     if action is VolumeAction.CLONE:
-        return "Still being created; clone it once it is available" if creating else None
+        return "Still being created" if creating else None
     if action is VolumeAction.RESIZE:
         if creating:
-            return "Still being created; resize it once it is available"
+            return "Still being created"
         if volume.size_gb >= VOLUME_MAX_GB:
             return f"Already at the maximum size ({VOLUME_MAX_GB:,} GB)"
         return None
     if attached:
         if volume.is_boot:
-            return f"It is the boot volume of {owner}; it goes when the instance is deleted"
-        return f"Attached to {owner}: detach it first"
+            return f"Boot volume of {owner}; deleted with the instance"
+        return f"Attached to {owner}; detach it first"
     return None
 
 
@@ -178,7 +182,9 @@ class VolumesScreen(LiveScreen):
         yield Input(placeholder="Filter: name, id, type, region, status, instance…", id="filter")
         yield ResourceTable(COLUMNS, empty_text="Loading volumes…", id="volumes")
         with Horizontal(id="detail"):
-            yield Static("", id="info", classes="panel")
+            with Vertical(id="info-panel", classes="panel"):
+                yield Label("", id="info-title")
+                yield Static("", id="info")
             yield Static("", id="billing", classes="panel")
             yield Static("", id="actions", classes="panel")
         yield Footer()
@@ -248,6 +254,7 @@ class VolumesScreen(LiveScreen):
 
     def _show_detail(self) -> None:
         volume = self.current()
+        self.query_one("#info-title", Label).update(self._title(volume))
         self.query_one("#info", Static).update(self._info(volume))
         self._render_billing()
         if volume is not None and self._billing_stale and not self._billing_loading:
@@ -255,32 +262,33 @@ class VolumesScreen(LiveScreen):
         self.query_one("#actions", Static).update(self._actions_text())
         self.refresh_bindings()
 
-    def _info(self, volume: VolumeResponse | None) -> Table | Text:
+    def _title(self, volume: VolumeResponse | None) -> Content:
         if volume is None:
             loaded = self.services.engine.states[Topic.VOLUMES].loaded
-            return Text("No volume selected" if loaded else "Loading…", style="italic")
-        theme = self.app.theme_variables
+            return Content.styled("No volume selected" if loaded else "Loading…", "italic")
+        return Content.assemble((volume.name, "bold"), "  ", status_content(str(volume.status)))
+
+    def _info(self, volume: VolumeResponse | None) -> Table | str:
+        if volume is None:
+            return ""
         grid = Table.grid(padding=(0, 2))
-        grid.add_row(Text(volume.name, style="bold"), status_text(str(volume.status), theme))
         grid.add_row("ID", volume.volume_id)
-        tier = volume.tier or tier_of_region(volume.region) or "?"
-        grid.add_row("Size", f"{volume.size_gb:,} GB {volume.volume_type} · {tier} · {volume.region}")
+        grid.add_row("Size", f"{volume.size_gb:,} GB {volume.volume_type}")
+        grid.add_row("Region", f"{volume.region} ({volume.tier or tier_of_region(volume.region) or '?'})")
+        attached = "—"
         if volume.attached_to:
             vm = self.instances().get(volume.attached_to)
-            where = f"{vm.vm_name} ({volume.attached_to}, {vm.status})" if vm else volume.attached_to
-            grid.add_row("Attached to", where)
-        else:
-            grid.add_row("Attached to", "—")
+            attached = f"{vm.vm_name} · {vm.status}" if vm else volume.attached_to
+        grid.add_row("Attached to", attached)
         if volume.is_boot:
-            boot = f"boot volume · {volume.image_name or 'OS'}"
+            boot = f"boot · {volume.image_name or 'OS'}"
         elif volume.bootable:
             boot = f"bootable · {volume.image_name or 'OS image'}"
         else:
             boot = "data volume"
         grid.add_row("Boot", boot)
         grid.add_row("Created", volume.created_at.strftime("%Y-%m-%d %H:%M UTC") if volume.created_at else "—")
-        billed = " (with its instance)" if volume.attached_to else ""
-        grid.add_row("Rate", f"{rate(volume.hourly_rate, self.currency)}{billed}")
+        grid.add_row("Rate", rate(volume.hourly_rate, self.currency))
         return grid
 
     @work(group="volume-billing", exclusive=True)
@@ -304,46 +312,49 @@ class VolumesScreen(LiveScreen):
             pane.update("")
             return
         if self._billing_error is not None:
-            pane.update(Text(f"Billing unavailable: {self._billing_error}", style=self.app.theme_variables.get("error", "")))
+            pane.update(Content.styled(f"Billing unavailable: {self._billing_error}", "$error"))
             return
         if self._billing is None:
-            pane.update(Text("Billing: loading…", style="italic"))
+            pane.update(Content.styled("Billing: loading…", "italic"))
             return
         records = [r for r in self._billing.records if r.volume_id == volume.volume_id]
-        table = Table("Billed on its own", "Minutes", "Cost", box=None, padding=(0, 1), expand=True)
-        table.columns[1].justify = table.columns[2].justify = "right"
-        for record in records[:5]:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(no_wrap=True)
+        table.add_column(justify="right", no_wrap=True)
+        table.add_row(Text("Billed on its own", style="bold"), "")
+        for record in records[:RECORDS_SHOWN]:
             start = record.start_time.strftime("%m-%d %H:%M")
             end = record.end_time.strftime("%m-%d %H:%M") if record.end_time else "now"
-            table.add_row(f"{start} → {end}", f"{record.total_duration_minutes:,.0f}", money(record.total_cost, str(record.currency)))
-        if len(records) > 5:
-            table.add_row(f"… {len(records) - 5} older", "", "")
+            table.add_row(f"{start} → {end}", money(record.total_cost, str(record.currency)))
+        if len(records) > RECORDS_SHOWN:
+            table.add_row(f"… {len(records) - RECORDS_SHOWN} older", "")
         if records:
             minutes = sum(r.total_duration_minutes for r in records)
             total = sum(r.total_cost for r in records)
-            table.add_row(Text("Total", style="bold"), duration(minutes * 60), Text(money(total, self.currency), style="bold"))
+            table.add_row(Text(f"Total, {duration(minutes * 60)}", style="bold"), Text(money(total, self.currency), style="bold"))
         else:
-            table.add_row(Text("No records of its own", style="italic"), "", "")
+            table.add_row(Text("No records of its own", style="italic"), "")
         if volume.attached_to:
-            table.add_row(Text("While attached it bills with its instance", style="italic"), "", "")
-        pane.update(table)
+            pane.update(Group(table, Text("While attached it bills with its instance.", style="italic")))
+        else:
+            pane.update(table)
 
-    def _actions_text(self) -> Text:
-        theme = self.app.theme_variables
-        lines = Text()
+    def _actions_text(self) -> Content:
+        """What can be done to the selected volume now; why not, for the rest."""
+        lines: list[tuple[str, str]] = [("Actions\n", "bold")]
         if self.services.read_only:
-            lines.append(f"{READ_ONLY_REASON}\n", style=f"bold {theme.get('warning', '')}")
+            lines.append((f"{READ_ONLY_REASON}\n", "$warning"))
+            return Content.assemble(*lines).rstrip()
         volume, instances = self.current(), self.instances()
+        reasons = {action: volume_blocked(action, volume, instances) for action in ACTION_KEYS}
+        ready = [f"{key} {label.lower()}" for action, (key, label) in ACTION_KEYS.items() if reasons[action] is None]
+        if ready:
+            lines.append(("✓ " + " · ".join(ready) + "\n", "$success"))
         for action, (key, label) in ACTION_KEYS.items():
-            reason = READ_ONLY_REASON if self.services.read_only else volume_blocked(action, volume, instances)
-            if reason is None:
-                lines.append(f"✓ {key:<3} {label}\n", style=theme.get("success", ""))
-            elif self.services.read_only:
-                lines.append(f"· {key:<3} {label}\n", style=theme.get("text-muted", ""))
-            else:
-                lines.append(f"· {key:<3} {label}: {reason}\n", style=theme.get("text-muted", ""))
-        lines.rstrip()
-        return lines
+            reason = reasons[action]
+            if reason is not None and action is not VolumeAction.CREATE:
+                lines.append((f"✗ {key} {label.lower()}: {reason}\n", "$text-muted"))
+        return Content.assemble(*lines).rstrip()
 
     # -- actions --------------------------------------------------------------
 
@@ -373,21 +384,21 @@ class VolumesScreen(LiveScreen):
     @work(group="volume-action")
     async def _run(self, kind: VolumeAction) -> None:
         if kind is VolumeAction.CREATE:
-            await self._create()
+            await self._create_volume()
             return
         volume = self.current()
         if volume is None:
             return
         if kind is VolumeAction.ATTACH:
-            await self._attach(volume)
+            await self._attach_volume(volume)
         elif kind is VolumeAction.DETACH:
-            await self._detach(volume)
+            await self._detach_volume(volume)
         elif kind is VolumeAction.CLONE:
-            await self._clone(volume)
+            await self._clone_volume(volume)
         elif kind is VolumeAction.RESIZE:
-            await self._resize(volume)
+            await self._resize_volume(volume)
         else:
-            await self._delete(volume)
+            await self._delete_volume(volume)
 
     async def _send(self, call: Awaitable[T], *topics: Topic) -> T:
         """Send one mutating request; afterwards refresh what it changed.
@@ -423,7 +434,7 @@ class VolumesScreen(LiveScreen):
             await engine.refresh(Topic.OS_IMAGES)
         return list((engine.data(Topic.OS_IMAGES) or {}).values())
 
-    async def _create(self) -> None:
+    async def _create_volume(self) -> None:
         client = self.services.client.volumes
         current = self.current()
 
@@ -450,7 +461,7 @@ class VolumesScreen(LiveScreen):
             self._select_when_listed = volume.volume_id
             self.notify(f"Creating volume {volume.name} ({volume.volume_id})")
 
-    async def _attach(self, volume: VolumeResponse) -> None:
+    async def _attach_volume(self, volume: VolumeResponse) -> None:
         client = self.services.client.volumes
 
         async def attach(instance_id: str) -> AttachVolumesResponse:
@@ -468,7 +479,7 @@ class VolumesScreen(LiveScreen):
         if response is not None:
             self.notify(f"Attached {volume.name} to {_instance_name(response.instance_id, self.instances())}")
 
-    async def _detach(self, volume: VolumeResponse) -> None:
+    async def _detach_volume(self, volume: VolumeResponse) -> None:
         instance_id = volume.attached_to
         if instance_id is None:
             return
@@ -501,7 +512,7 @@ class VolumesScreen(LiveScreen):
         if await self.app.push_screen_wait(form) is not None:
             self.notify(f"Detached {volume.name} from {name}")
 
-    async def _clone(self, volume: VolumeResponse) -> None:
+    async def _clone_volume(self, volume: VolumeResponse) -> None:
         client = self.services.client.volumes
 
         async def clone(name: str) -> VolumeResponse:
@@ -515,7 +526,7 @@ class VolumesScreen(LiveScreen):
             self._select_when_listed = copy.volume_id
             self.notify(f"Cloning {volume.name} to {copy.name} ({copy.volume_id})")
 
-    async def _resize(self, volume: VolumeResponse) -> None:
+    async def _resize_volume(self, volume: VolumeResponse) -> None:
         client = self.services.client.volumes
         topics = (Topic.VOLUMES, Topic.INSTANCES, Topic.BALANCE) if volume.attached_to else (Topic.VOLUMES, Topic.BALANCE)
 
@@ -529,7 +540,7 @@ class VolumesScreen(LiveScreen):
         if grown is not None:
             self.notify(f"Resized {grown.name} to {grown.size_gb:,} GB ({rate(grown.hourly_rate, self.currency)})")
 
-    async def _delete(self, volume: VolumeResponse) -> None:
+    async def _delete_volume(self, volume: VolumeResponse) -> None:
         client = self.services.client.volumes
 
         async def delete() -> DeleteVolumeResponse:

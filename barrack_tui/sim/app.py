@@ -245,14 +245,26 @@ def _control(handler: Any) -> Any:
             payload = await handler(sim, request)
         except SimError as exc:
             return Response(_error_body(exc, request_id), exc.status, {"X-Request-ID": request_id}, _JSON)
-        return JSONResponse({"success": True, **payload, "request_id": request_id}, headers={"X-Request-ID": request_id})
+        return JSONResponse(
+            {"success": True, **payload, "request_id": request_id}, headers={"X-Request-ID": request_id}
+        )
 
     return endpoint
 
 
 async def _add_fault(sim: Simulator, request: Request) -> dict[str, Any]:
     body = await _json_body(request)
-    allowed = {"operation", "kind", "status", "seconds", "retry_after", "times", "probability", "after_tokens", "message"}
+    allowed = {
+        "operation",
+        "kind",
+        "status",
+        "seconds",
+        "retry_after",
+        "times",
+        "probability",
+        "after_tokens",
+        "message",
+    }
     unknown = set(body) - allowed
     if unknown:
         raise invalid(f"Unknown fault fields: {', '.join(sorted(unknown))}")

@@ -130,7 +130,11 @@ def volume_billing(world: World, call: Call) -> Reply:
     volumes = [*world.volumes.values(), *world.past_volumes]
     periods = [(p, v) for v in volumes for p in v.meter.periods()]
     return _reply(
-        world, call, "Volume billing retrieved successfully", periods, record,
+        world,
+        call,
+        "Volume billing retrieved successfully",
+        periods,
+        record,
         lambda records: _storage_summary(records, "volume_id"),
     )
 
@@ -158,6 +162,11 @@ def snapshot_billing(world: World, call: Call) -> Reply:
     snapshots = [*world.snapshots.values(), *world.past_snapshots]
     periods = [(p, s) for s in snapshots for p in s.meter.periods()]
     return _reply(
-        world, call, "Snapshot billing retrieved successfully", periods, record,
-        lambda records: _storage_summary(records, "snapshot_id"), tier="legacy",
+        world,
+        call,
+        "Snapshot billing retrieved successfully",
+        periods,
+        record,
+        lambda records: _storage_summary(records, "snapshot_id"),
+        tier="legacy",
     )

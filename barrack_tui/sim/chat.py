@@ -178,11 +178,12 @@ def _cheapest(world: World, user: str) -> str:
         f'{{"gpu_model": "{model}", "gpu_count": {count}, "region": "{region}", '
         f'"image_name": "{image}", "ssh_key": "{key}"}}'
     )
-    afford = (
-        ""
-        if world.balance >= rate
-        else f"\n\n⚠️ Your balance ({_money(world.balance)}) is below one hour of this rate, so the deploy would be refused."
-    )
+    afford = ""
+    if world.balance < rate:
+        afford = (
+            f"\n\n⚠️ Your balance ({_money(world.balance)}) is below one hour of this rate, "
+            "so the deploy would be refused."
+        )
     return (
         f"The cheapest way to run **{wanted}** now is **{count} x {model} in {region}** at "
         f"**{_money(rate)}/h** (GPUs plus a {assumed.DEFAULT_OS_VOLUME_GB} GB OS volume); {free} are free there.\n\n"

@@ -61,8 +61,7 @@ def too_large(message: str) -> SimError:
 def insufficient_credits(balance: float, currency: str, needed: float, what: str) -> SimError:
     return SimError(
         402,
-        f"Insufficient Credits: balance {balance:.2f} {currency}, "
-        f"{what} needs {needed:.2f} {currency} for one hour",
+        f"Insufficient Credits: balance {balance:.2f} {currency}, {what} needs {needed:.2f} {currency} for one hour",
     )
 
 

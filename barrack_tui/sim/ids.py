@@ -47,7 +47,7 @@ class IdFactory:
 
     def hex(self, length: int = 8) -> str:
         """A lowercase hex token (request ids, completion ids)."""
-        return "%0*x" % (length, self._rng.getrandbits(4 * length))
+        return f"{self._rng.getrandbits(4 * length):0{length}x}"
 
 
 def billing_id(owner_id: str, period: int) -> str:

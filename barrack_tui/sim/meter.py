@@ -32,7 +32,7 @@ class Period:
 
 
 class Meter:
-    __slots__ = ("owner_id", "rate", "since", "state", "base", "closed", "_open_id", "_issued")
+    __slots__ = ("_issued", "_open_id", "base", "closed", "owner_id", "rate", "since", "state")
 
     def __init__(self, owner_id: str, now: float, rate: float, state: str) -> None:
         self.owner_id = owner_id

@@ -119,7 +119,9 @@ def plan(world: World, body: Fields) -> Plan:
         _volume_boot(world, body, p)
     else:
         if body.has("volume_id"):
-            raise invalid("volume_id is given but boot_from_volume is false: set boot_from_volume to true to boot from it")
+            raise invalid(
+                "volume_id is given but boot_from_volume is false: set boot_from_volume to true to boot from it"
+            )
         _image_boot(world, body, p)
     if ssh_ref is not None:
         p.ssh_key_id = checks.ssh_key(world, ssh_ref).key_id
@@ -187,7 +189,9 @@ def _volume_boot(world: World, body: Fields, p: Plan) -> None:
 
 def _attachable(vol: Volume, region: str) -> None:
     if vol.region != region:
-        raise invalid(f"Volume {vol.volume_id} ({vol.name}) is in {vol.region}, not {region}: volumes attach in their own region")
+        raise invalid(
+            f"Volume {vol.volume_id} ({vol.name}) is in {vol.region}, not {region}: volumes attach in their own region"
+        )
     if vol.attached_to is not None:
         raise invalid(f"Volume {vol.volume_id} ({vol.name}) is already attached to {vol.attached_to}")
     if vol.status != "available":
@@ -204,7 +208,9 @@ def image_os(world: World, image_name: str, region: str) -> str:
     for custom in world.images.values():
         if custom.name == image_name:
             if custom.region != region:
-                raise invalid(f"Image {image_name} is in {custom.region}, not {region}: custom images are region-scoped")
+                raise invalid(
+                    f"Image {image_name} is in {custom.region}, not {region}: custom images are region-scoped"
+                )
             if custom.status != "SUCCESS":
                 raise invalid(f"Image {image_name} is still being created ({custom.status})")
             return custom.operating_system

@@ -39,7 +39,9 @@ def delete_firewall(world: World, call: Call) -> Reply:
     fw = checks.firewall(world, call.params["firewall_id"])
     if fw.attachments:
         attached = ", ".join(a.instance_id for a in fw.attachments)
-        raise invalid_state(f"Firewall {fw.name} is attached to {attached}; a firewall with attachments cannot be deleted")
+        raise invalid_state(
+            f"Firewall {fw.name} is attached to {attached}; a firewall with attachments cannot be deleted"
+        )
     del world.firewalls[fw.firewall_id]
     return ok(f"Firewall {fw.name} deleted", firewall_id=fw.firewall_id)
 

@@ -40,9 +40,7 @@ def _needs(allowed: frozenset[str]) -> str:
 def require_state(inst: Instance, allowed: frozenset[str], verb: str) -> None:
     if inst.status not in allowed:
         wait = " (wait for it to finish)" if inst.status in assumed.TRANSITIONAL else ""
-        raise invalid_state(
-            f"Instance {inst.instance_id} is {inst.status}{wait}; {verb} needs {_needs(allowed)}"
-        )
+        raise invalid_state(f"Instance {inst.instance_id} is {inst.status}{wait}; {verb} needs {_needs(allowed)}")
 
 
 def act(world: World, inst: Instance, verb: str) -> str:

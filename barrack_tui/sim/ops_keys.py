@@ -112,7 +112,9 @@ def create_script(world: World, call: Call) -> Reply:
 
 
 def get_script(world: World, call: Call) -> Reply:
-    return ok("Startup script retrieved successfully", script=views.script(checks.script(world, call.params["script_id"])))
+    return ok(
+        "Startup script retrieved successfully", script=views.script(checks.script(world, call.params["script_id"]))
+    )
 
 
 def update_script(world: World, call: Call) -> Reply:

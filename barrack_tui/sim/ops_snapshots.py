@@ -86,7 +86,9 @@ def delete_snapshot(world: World, call: Call) -> Reply:
 def restore_snapshot(world: World, call: Call) -> Reply:
     snap = checks.snapshot(world, call.params["snapshot_id"])
     inst = restore(world, snap, call.body.text("instance_name"), call.body.text("ssh_key"))
-    return ok(f"Snapshot {snap.name} is being restored as {inst.vm_name}", instance=views.user_vm(world, inst, call.now))
+    return ok(
+        f"Snapshot {snap.name} is being restored as {inst.vm_name}", instance=views.user_vm(world, inst, call.now)
+    )
 
 
 def snapshot_billing(world: World, call: Call) -> Reply:

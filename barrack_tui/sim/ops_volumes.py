@@ -137,7 +137,9 @@ def detach_volumes(world: World, call: Call) -> Reply:
         if vol.attached_to != inst.instance_id:
             raise invalid(f"Volume {vol.volume_id} ({vol.name}) is not attached to instance {inst.instance_id}")
         if vol.is_boot:
-            raise invalid(f"Volume {vol.volume_id} ({vol.name}) is the boot volume of {inst.vm_name}; it cannot be detached")
+            raise invalid(
+                f"Volume {vol.volume_id} ({vol.name}) is the boot volume of {inst.vm_name}; it cannot be detached"
+            )
     for vol in vols:
         world.detach_volume(vol, inst)
     return ok(
@@ -162,4 +164,3 @@ HANDLERS = {
     "detachVolumes": detach_volumes,
     "getVolumeBilling": volume_billing,
 }
-

@@ -140,13 +140,22 @@ def demo(seed: int, now: float) -> World:
 
     at(-70 * HOUR)
     deploy(
-        "llama-finetune-01", "H100-SXM5-80GB", 8, "FINLAND-1",
-        existing_volumes=[checkpoints.volume_id], script_id=vllm.script_id,
+        "llama-finetune-01",
+        "H100-SXM5-80GB",
+        8,
+        "FINLAND-1",
+        existing_volumes=[checkpoints.volume_id],
+        script_id=vllm.script_id,
     )
     at(-60 * HOUR)
     deploy(
-        "sdxl-render-01", "RTX-A6000", 2, "CANADA-1",
-        image_name=seed_data.LEGACY_IMAGE, existing_volumes=[datasets.volume_id], script_id=mount.script_id,
+        "sdxl-render-01",
+        "RTX-A6000",
+        2,
+        "CANADA-1",
+        image_name=seed_data.LEGACY_IMAGE,
+        existing_volumes=[datasets.volume_id],
+        script_id=mount.script_id,
     )
     at(-54 * HOUR)
     deploy("mixtral-dev", "H100-PCIe-80GB", 1, "CANADA-1", ssh_key="workstation-rsa")
@@ -157,15 +166,30 @@ def demo(seed: int, now: float) -> World:
     at(-40 * HOUR)
     deploy("bert-eval", "A100-PCIe-80GB", 1, "CANADA-1", image_name=seed_data.LEGACY_IMAGE)
     at(-36 * HOUR)
-    deploy("vllm-serve-70b", "H200-141GB", 2, "FINLAND-2", script_id=vllm.script_id, cloud_init="#cloud-config\npackages: [htop]\n")
+    deploy(
+        "vllm-serve-70b",
+        "H200-141GB",
+        2,
+        "FINLAND-2",
+        script_id=vllm.script_id,
+        cloud_init="#cloud-config\npackages: [htop]\n",
+    )
     at(-30 * HOUR)
     deploy("llama-serve-fi2", "H100-SXM5-80GB", 1, "FINLAND-2", volume_id=boot_fi2.volume_id, boot_from_volume=True)
     at(-26 * HOUR)
-    base = ops_snapshots.take_snapshot(world, deployed["sdxl-render-01"], "sdxl-render-base", "SDXL with weights cached")
+    base = ops_snapshots.take_snapshot(
+        world, deployed["sdxl-render-01"], "sdxl-render-base", "SDXL with weights cached"
+    )
     at(-25 * HOUR)
     ops_snapshots.make_image(world, base, "sdxl-render-image", "Ubuntu 22.04 + SDXL, weights cached")
     at(-24 * HOUR)
-    deploy("llama-finetune-02", "H100-SXM5-80GB", 4, "FINLAND-1", volumes=[{"name": "llama-02-data", "size": 500, "volume_type": "HDD"}])
+    deploy(
+        "llama-finetune-02",
+        "H100-SXM5-80GB",
+        4,
+        "FINLAND-1",
+        volumes=[{"name": "llama-02-data", "size": 500, "volume_type": "HDD"}],
+    )
     at(-20 * HOUR)
     deploy("qwen-sft-03", "H100-PCIe-NVLink-80GB", 2, "CANADA-1", ssh_key="ci-deploy")
     at(-12 * HOUR)
@@ -180,22 +204,55 @@ def demo(seed: int, now: float) -> World:
     jupyter = deploy("jupyter-research", "RTX-A6000", 1, "CANADA-1", image_name=seed_data.LEGACY_IMAGE, public_ip=False)
     jupyter.security_rules.extend(
         security_rules(
-            [{"direction": "ingress", "protocol": "tcp", "port_range_min": 8888, "port_range_max": 8888, "remote_ip_prefix": "10.0.0.0/8"}],
+            [
+                {
+                    "direction": "ingress",
+                    "protocol": "tcp",
+                    "port_range_min": 8888,
+                    "port_range_max": 8888,
+                    "remote_ip_prefix": "10.0.0.0/8",
+                }
+            ],
             world.ids,
         )
     )
     at(-4 * HOUR)
     deploy("sdxl-render-02", "RTX-A6000", 1, "CANADA-1", image_name="sdxl-render-image")
     at(-3 * HOUR)
-    _firewall(world, "web-ingress", "FINLAND-1", "SSH and HTTPS from anywhere, API from the VPN", [
-        _tcp(22), _tcp(443), _tcp(8000, 8001, "10.0.0.0/8"),
-    ], [deployed["llama-finetune-01"], deployed["llama-finetune-02"]])
-    _firewall(world, "ssh-only-canada", "CANADA-1", "SSH only", [_tcp(22)], [
-        deployed["sdxl-render-01"], deployed["mixtral-dev"],
-    ])
-    _firewall(world, "inference-api", "FINLAND-2", "OpenAI-compatible API and ping", [
-        _tcp(8000), {"direction": "ingress", "protocol": "icmp", "ethertype": "IPv4"},
-    ], [deployed["vllm-serve-70b"]])
+    _firewall(
+        world,
+        "web-ingress",
+        "FINLAND-1",
+        "SSH and HTTPS from anywhere, API from the VPN",
+        [
+            _tcp(22),
+            _tcp(443),
+            _tcp(8000, 8001, "10.0.0.0/8"),
+        ],
+        [deployed["llama-finetune-01"], deployed["llama-finetune-02"]],
+    )
+    _firewall(
+        world,
+        "ssh-only-canada",
+        "CANADA-1",
+        "SSH only",
+        [_tcp(22)],
+        [
+            deployed["sdxl-render-01"],
+            deployed["mixtral-dev"],
+        ],
+    )
+    _firewall(
+        world,
+        "inference-api",
+        "FINLAND-2",
+        "OpenAI-compatible API and ping",
+        [
+            _tcp(8000),
+            {"direction": "ingress", "protocol": "icmp", "ethertype": "IPv4"},
+        ],
+        [deployed["vllm-serve-70b"]],
+    )
     at(-15)
     ops_instances.act(world, deployed["qwen-sft-03"], "reboot")
     at(-10)
@@ -227,7 +284,9 @@ def _tcp(low: int, high: int | None = None, prefix: str = "0.0.0.0/0") -> dict[s
 def _firewall(
     world: World, name: str, region: str, description: str, rules: list[dict[str, Any]], attach: list[Instance]
 ) -> None:
-    fw = Firewall(world.ids.new(ids.FIREWALL), name, description, region, world.t, rules=security_rules(rules, world.ids))
+    fw = Firewall(
+        world.ids.new(ids.FIREWALL), name, description, region, world.t, rules=security_rules(rules, world.ids)
+    )
     world.firewalls[fw.firewall_id] = fw
     ops_firewalls.attach_to(world, fw, [i.instance_id for i in attach])
 

@@ -87,7 +87,9 @@ class RunningServer:
         _quiet_drops()
         self._socket = _bind(self.host, self._requested_port)
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level=self._log_level, lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            self.app, log_level=self._log_level, lifespan="off", access_log=False, timeout_graceful_shutdown=1
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"barrack-sim:{self.port}", daemon=True

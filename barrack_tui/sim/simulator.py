@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import random
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Final
@@ -32,10 +33,13 @@ class RequestRecord:
 
 
 class RequestLog:
-    """Every API request the simulator answered, oldest first (control routes excluded)."""
+    """The API requests the simulator answered, oldest first (control routes excluded).
 
-    def __init__(self) -> None:
-        self._records: list[RequestRecord] = []
+    Keeps the last ``limit`` so a demo left running does not grow without end.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self._records: deque[RequestRecord] = deque(maxlen=limit)
         self._lock = threading.Lock()
 
     def append(self, record: RequestRecord) -> None:
@@ -98,7 +102,7 @@ class Simulator:
 
     def new_request_id(self) -> str:
         with self.lock:
-            return "%08x" % self._request_ids.getrandbits(32)
+            return f"{self._request_ids.getrandbits(32):08x}"
 
     def __repr__(self) -> str:
         return f"Simulator(seed={self.world.seed}, clock={self.clock!r}, instances={len(self.world.instances)})"

@@ -130,14 +130,7 @@ def ed25519_pair(seed: bytes, check: bytes, comment: str) -> KeyPair:
     pub = ed25519_public(seed)
     blob = _string(b"ssh-ed25519") + _string(pub)
     line = f"ssh-ed25519 {base64.b64encode(blob).decode()} {comment}"
-    private = (
-        check
-        + check
-        + _string(b"ssh-ed25519")
-        + _string(pub)
-        + _string(seed + pub)
-        + _string(comment.encode())
-    )
+    private = check + check + _string(b"ssh-ed25519") + _string(pub) + _string(seed + pub) + _string(comment.encode())
     private += bytes(range(1, 1 + (-len(private) % 8)))
     body = (
         b"openssh-key-v1\0"

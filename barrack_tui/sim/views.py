@@ -27,9 +27,7 @@ from barrack_tui.sim.model import (
 )
 from barrack_tui.sim.world import World
 
-
-# One encoder for every entry: json.dumps with options builds a new one per call.
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_text = json.encoder.encode_basestring  # a JSON string literal, quotes included
 
 
 def money(value: float) -> float:
@@ -42,48 +40,46 @@ def ip_status(inst: Instance) -> str:
     return "assigned" if inst.ip_address else "pending"
 
 
-def user_vm(world: World, inst: Instance, now: float) -> dict[str, Any]:
+def _user_vm_prefix(world: World, inst: Instance) -> str:
+    """A UserVM's JSON up to ``"accrued_cost":`` (the one field that moves on every request).
+
+    This is the single definition of the UserVM shape; :func:`user_vm` parses it.
+    """
     key = world.ssh_keys.get(inst.ssh_key_id) if inst.ssh_key_id else None
-    return {
-        "instance_id": inst.instance_id,
-        "vm_name": inst.vm_name,
-        "status": inst.status,
-        "region": inst.region,
-        "tier": inst.tier,
-        "gpu_model": inst.gpu_model,
-        "gpu_count": inst.gpu_count,
-        "ip_address": inst.ip_address,
-        "ip_status": ip_status(inst),
-        "public_ip": inst.public_ip,
-        "hourly_rate": round(inst.gpu_rate + inst.storage_rate, 4),
-        "current_hourly_rate": round(inst.meter.rate, 4),
-        "currency": world.currency,
-        "created_at": inst.created_iso,
-        "status_changed_at": inst.changed_iso,
-        "boot_source": inst.boot_source,
-        "operating_system": inst.operating_system,
-        "ssh_key": key.name if key is not None else None,
-        "accrued_cost": round(inst.meter.accrued(now), 4),
-    }
+    ip = _text(inst.ip_address) if inst.ip_address is not None else "null"
+    return (
+        f'{{"instance_id":{_text(inst.instance_id)},"vm_name":{_text(inst.vm_name)},'
+        f'"status":{_text(inst.status)},"region":{_text(inst.region)},"tier":{_text(inst.tier)},'
+        f'"gpu_model":{_text(inst.gpu_model)},"gpu_count":{inst.gpu_count:d},'
+        f'"ip_address":{ip},"ip_status":{_text(ip_status(inst))},'
+        f'"public_ip":{"true" if inst.public_ip else "false"},'
+        f'"hourly_rate":{round(inst.gpu_rate + inst.storage_rate, 4)!r},'
+        f'"current_hourly_rate":{round(inst.meter.rate, 4)!r},"currency":{_text(world.currency)},'
+        f'"created_at":{_text(inst.created_iso)},"status_changed_at":{_text(inst.changed_iso)},'
+        f'"boot_source":{_text(inst.boot_source)},"operating_system":{_text(inst.operating_system)},'
+        f'"ssh_key":{_text(key.name) if key is not None else "null"},"accrued_cost":'
+    )
+
+
+def user_vm_json(world: World, inst: Instance, now: float) -> str:
+    """One UserVM as JSON. Only ``accrued_cost`` changes from one request to the next,
+    so the rest is built once and reused until a field it shows changes.
+    """
+    key = (inst.status, inst.changed_iso, inst.ip_address, inst.public_ip, inst.storage_rate, inst.meter.rate)
+    cached = inst.wire
+    if cached is None or cached[0] != key:
+        inst.wire = cached = (key, _user_vm_prefix(world, inst))
+    return f"{cached[1]}{round(inst.meter.accrued(now), 4)!r}}}"
+
+
+def user_vm(world: World, inst: Instance, now: float) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(user_vm_json(world, inst, now))
+    return result
 
 
 def user_vms_json(world: World, instances: Iterable[Instance], now: float) -> RawJson:
-    """A JSON list of UserVMs, fast enough for a 10k fleet on every poll.
-
-    Only ``accrued_cost`` changes from one request to the next, so each entry's
-    other fields are serialised once and reused until one of them changes.
-    """
-    parts = []
-    for inst in instances:
-        key = (inst.status, inst.changed_iso, inst.ip_address, inst.public_ip, inst.storage_rate, inst.meter.rate)
-        cached = inst.wire
-        if cached is None or cached[0] != key:
-            fields = user_vm(world, inst, now)
-            del fields["accrued_cost"]
-            prefix = _encode(fields)[:-1] + ',"accrued_cost":'
-            inst.wire = cached = (key, prefix)
-        parts.append(f"{cached[1]}{round(inst.meter.accrued(now), 4)!r}}}")
-    return RawJson("[" + ",".join(parts) + "]")
+    """A JSON list of UserVMs, fast enough for a 10k fleet on every poll."""
+    return RawJson("[" + ",".join([user_vm_json(world, inst, now) for inst in instances]) + "]")
 
 
 def specs(world: World, inst: Instance) -> dict[str, Any]:
@@ -105,9 +101,7 @@ def billing(world: World, inst: Instance) -> dict[str, Any]:
     data_total = sum(v.hourly_rate for v in data)
     return {
         "breakdown": {
-            "compute": {
-                "gpu": {"model": inst.gpu_model, "count": inst.gpu_count, "hourly_rate": money(inst.gpu_rate)}
-            },
+            "compute": {"gpu": {"model": inst.gpu_model, "count": inst.gpu_count, "hourly_rate": money(inst.gpu_rate)}},
             "storage": {
                 "os_volume": {
                     "size_gb": boot.size_gb if boot else 0,

@@ -44,8 +44,8 @@ from barrack_tui.sim.model import (
     Instance,
     OsImage,
     Script,
-    SshKey,
     Snapshot,
+    SshKey,
     StatusChange,
     Stock,
     Volume,
@@ -540,4 +540,3 @@ class World:
         if key is not None:
             return key
         return next((k for k in self.ssh_keys.values() if k.name == ref), None)
-

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import TextArea
 
-PLACEHOLDER = "Ask the assistant…  enter sends · ctrl+j new line (shift+enter in terminals that report it)"
+PLACEHOLDER = "Ask the assistant (enter sends · ctrl+j or shift+enter: new line)"
 
 
 class ChatInput(TextArea):
@@ -22,7 +22,7 @@ class ChatInput(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: TextArea would otherwise take enter as a newline.
         Binding("enter", "submit", "Send", priority=True),
-        Binding("ctrl+j,shift+enter", "newline", "New line", key_display="ctrl+j"),
+        Binding("ctrl+j,shift+enter", "newline", "New line"),
     ]
 
     class Submitted(Message):

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Static
+from textual.widgets.markdown import MarkdownStream
 
 from barrack_tui.chat_store import Turn
 
@@ -103,12 +104,16 @@ class ReplyWriter:
     costs at most ~1/interval re-parses per second. That matters inside a long
     fenced code block, where every render re-highlights the whole block. The
     first fragment is shown at once.
+
+    The ``MarkdownStream`` is started with the first fragment: stopping one
+    whose task never got to run raises ``CancelledError`` (Textual 8.2.8).
     """
 
     def __init__(
         self, markdown: Markdown, interval: float = 0.05, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self._stream = Markdown.get_stream(markdown)
+        self._markdown = markdown
+        self._stream: MarkdownStream | None = None
         self._interval = interval
         self._clock = clock
         self._pending: list[str] = []
@@ -138,6 +143,8 @@ class ReplyWriter:
         self._pending.clear()
         self._last_flush = self._clock()
         self.flushes += 1
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self._markdown)
         await self._stream.write(text)
 
     async def close(self) -> None:
@@ -148,4 +155,5 @@ class ReplyWriter:
                 await self._flusher
             self._flusher = None
         await self._flush()
-        await self._stream.stop()
+        if self._stream is not None:
+            await self._stream.stop()

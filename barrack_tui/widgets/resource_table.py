@@ -614,10 +614,14 @@ class ResourceTable(ScrollView, can_focus=True):
                 segments.extend(self._rich_cell(rich_text, width, column.align, style))
             else:
                 text = fit_text(texts[index], cell_widths[index], width, column.align)
-                segments.append(Segment(text, self._style(*components, f"resource-table--{tone}")))
+                segments.append(Segment(text, style + self._tone_colour(tone)))
         if parts:
             segments.append(Segment("".join(parts), style))
         return Strip(segments, self._table_width)
+
+    def _tone_colour(self, tone: str) -> Style:
+        """Only the tone's colour, so the cursor and mark backgrounds stay on toned cells."""
+        return Style(color=self._style(f"resource-table--{tone}").color)
 
     def _rich_cell(self, text: Text, width: int, align: str, style: Style) -> list[Segment]:
         cell = Text(" ").join(text.split("\n")) if "\n" in text.plain else text.copy()

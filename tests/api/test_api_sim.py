@@ -220,6 +220,9 @@ async def test_public_ip_and_security_rules_change_the_instance(
     toggled = await client.instances.toggle_public_ip(vm_id)
     assert toggled.public_ip is False and toggled.ip_address is None
     assert (await client.instances.get(vm_id)).instance.ip_status is IpStatus.NONE
+    assert (await client.instances.toggle_public_ip(vm_id, public_ip=False)).public_ip is False
+    switched_on = await client.instances.toggle_public_ip(vm_id, public_ip=True)
+    assert switched_on.public_ip is True and switched_on.ip_address
 
     added = await client.instances.add_security_rule(vm_id, SSH_RULE)
     assert added.rule.port_range_max == 22 and added.tier is Tier.LEGACY
@@ -294,6 +297,8 @@ async def test_paging_follows_page_and_limit(client: BarrackClient) -> None:
     page2 = await client.instances.list(page=2, limit=5)
     assert page2.total == everything.total and page2.total_pages == -(-(everything.total or 0) // 5)
     assert [vm.instance_id for vm in page2.instances] == [vm.instance_id for vm in everything.instances[5:10]]
+    keys = await client.ssh_keys.list(limit=1)
+    assert len(keys.ssh_keys) == 1 and keys.total is not None and keys.total > 1
 
 
 # ---------------------------------------------------------------- volumes
@@ -328,6 +333,8 @@ async def test_volume_lifecycle(client: BarrackClient, sim: Simulator, clock: Ma
     listed = await client.volumes.list()
     assert_fully_typed(listed)
     assert created.volume_id not in {v.volume_id for v in listed.volumes}
+    finnish = await client.volumes.list(region="FINLAND-1")
+    assert finnish.volumes and {v.region for v in finnish.volumes} == {"FINLAND-1"}
 
 
 async def test_volume_types_and_billing(client: BarrackClient) -> None:
@@ -500,11 +507,13 @@ async def test_chat_answers_and_usage_is_recorded(client: BarrackClient) -> None
 
 async def test_a_buffered_chat_stream_yields_the_same_answer(client: BarrackClient) -> None:
     messages = [{"role": "user", "content": "/tokens 25"}]
-    async with client.ai.chat_stream("barrack-assistant-small", messages) as stream:
+    async with client.ai.chat_stream("barrack-assistant-small", messages, include_usage=True) as stream:
         deltas = [d async for d in stream]
     assert len(deltas) == 25 and stream.finish_reason == "stop"
+    assert stream.usage is not None and stream.usage.completion_tokens == 25
     whole = await client.ai.chat("barrack-assistant-small", messages)
     assert "".join(deltas) == whole.text
+    assert whole.usage is not None and whole.usage.cost is not None and whole.usage.cost > 0
 
 
 async def test_a_garbled_or_cut_chat_stream_is_reported(client: BarrackClient, sim: Simulator) -> None:

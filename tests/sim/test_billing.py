@@ -102,7 +102,9 @@ async def test_instance_billing_records_one_per_state_period(empty: Sim) -> None
     assert records[0]["end_time"] is None
     for record in records:
         assert record["billing_id"].startswith(instance_id + "B")
-        assert record["total_cost"] == pytest.approx(record["total_duration_minutes"] * record["per_minute_rate"], abs=1e-3)
+        assert record["total_cost"] == pytest.approx(
+            record["total_duration_minutes"] * record["per_minute_rate"], abs=1e-3
+        )
         assert record["gpu_type"] == "RTX-A6000" and record["tier"] == "legacy" and record["currency"] == "USD"
     active = records[2]
     assert active["total_duration_minutes"] == 10.0
@@ -123,7 +125,9 @@ async def test_hibernation_periods_are_marked(empty: Sim) -> None:
 
 async def test_attached_volumes_bill_with_their_instance(empty: Sim) -> None:
     instance_id = await _active(empty)
-    volume = (await empty.post("volumes/", {"name": "data", "size": 1024, "volume_type": "SSD", "region": "CANADA-1"})).json()["volume"]
+    volume = (
+        await empty.post("volumes/", {"name": "data", "size": 1024, "volume_type": "SSD", "region": "CANADA-1"})
+    ).json()["volume"]
     assert volume["status"] == "creating" and volume["hourly_rate"] == 0.1
     empty.advance(5)
     empty.advance(3600)

@@ -35,8 +35,16 @@ async def test_pricing_filters_and_quote(demo: Sim) -> None:
     query = {"tier": "legacy", "currency": "EUR", "resource_type": "gpus", "gpu_model": "RTX-A6000", "gpu_count": 2}
     data = (await demo.get("pricing/", **query)).json()["pricing_data"]
     assert set(data) == {"gpus", "quote", "metadata"}
-    assert data["gpus"]["pricing"] == {"legacy": {"RTX-A6000": {"prices": {"EUR": 0.64}, "max_count": 4, "unit": "per GPU per hour"}}}
-    assert data["quote"] == {"gpu_model": "RTX-A6000", "gpu_count": 2, "tier": "legacy", "currency": "EUR", "hourly_rate": 1.28}
+    assert data["gpus"]["pricing"] == {
+        "legacy": {"RTX-A6000": {"prices": {"EUR": 0.64}, "max_count": 4, "unit": "per GPU per hour"}}
+    }
+    assert data["quote"] == {
+        "gpu_model": "RTX-A6000",
+        "gpu_count": 2,
+        "tier": "legacy",
+        "currency": "EUR",
+        "hourly_rate": 1.28,
+    }
     posted = (await demo.post("pricing/", query)).json()["pricing_data"]
     assert posted["quote"] == data["quote"]
     status, _, text = error_of(await demo.get("pricing/", currency="GBP"))

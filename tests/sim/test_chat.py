@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 
 from barrack_tui.sim.chat import filler_tokens, tokenize
@@ -102,7 +103,9 @@ async def test_tokens_trigger_and_max_tokens(demo: Sim) -> None:
 
 
 async def test_stream_is_server_sent_events_token_by_token(demo: Sim) -> None:
-    response = await demo.post("ai/chat/completions/", _ask("/tokens 20", stream=True, stream_options={"include_usage": True}))
+    response = await demo.post(
+        "ai/chat/completions/", _ask("/tokens 20", stream=True, stream_options={"include_usage": True})
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/event-stream")
     payloads = _events(response.text)
@@ -144,6 +147,13 @@ async def test_usage_is_recorded_and_charged(demo: Sim) -> None:
 async def test_bad_chat_requests(demo: Sim, body: dict[str, Any], message: str) -> None:
     status, _, text = error_of(await demo.post("ai/chat/completions/", body))
     assert status == 400 and message in text
+
+
+async def test_drop_mid_stream_in_process(demo: Sim) -> None:
+    demo.sim.faults.add("chatWithAi", "drop_mid_stream", after_tokens=4)
+    with pytest.raises(httpx.RemoteProtocolError):
+        await demo.post("ai/chat/completions/", _ask("/tokens 20", stream=True))
+    assert demo.world.ai_transactions[-1].completion_tokens == 4
 
 
 async def test_stream_faults(demo: Sim) -> None:

@@ -21,7 +21,13 @@ async def test_201_has_the_seed_shape(empty: Sim) -> None:
     assert (data["ip_address"], data["ip_status"]) == (None, "pending")
     assert data["boot_source"] == "image"
     assert data["operating_system"] == "Ubuntu 24.04 + CUDA 12.8 Open + Docker"
-    assert data["specs"] == {"gpu_type": "H100-SXM5-80GB", "gpu_count": 4, "ram_gb": 740, "vcpus": 176, "storage_gb": 100}
+    assert data["specs"] == {
+        "gpu_type": "H100-SXM5-80GB",
+        "gpu_count": 4,
+        "ram_gb": 740,
+        "vcpus": 176,
+        "storage_gb": 100,
+    }
     billing = data["billing"]
     assert billing["breakdown"]["compute"]["gpu"] == {"model": "H100-SXM5-80GB", "count": 4, "hourly_rate": 10.76}
     assert billing["breakdown"]["storage"]["os_volume"] == {"size_gb": 100, "type": "NVMe", "hourly_rate": 0.0293}
@@ -44,7 +50,10 @@ async def test_data_volumes_count_in_the_rate(empty: Sim) -> None:
     ("overrides", "message"),
     [
         ({"region": "FINLAND-1"}, "Region FINLAND-1 is not valid for RTX-A6000 (legacy tier): use CANADA-1"),
-        ({"gpu_model": "H100-SXM5-80GB"}, "Region CANADA-1 is not valid for H100-SXM5-80GB (advanced tier): use FINLAND-1 or FINLAND-2 or FINLAND-3"),
+        (
+            {"gpu_model": "H100-SXM5-80GB"},
+            "Region CANADA-1 is not valid for H100-SXM5-80GB (advanced tier): use FINLAND-1 or FINLAND-2 or FINLAND-3",
+        ),
         ({"gpu_model": "V100"}, "Unknown GPU model 'V100'"),
         ({"region": "MARS-1"}, "Unknown region 'MARS-1'"),
         ({"gpu_count": 8}, "gpu_count 8 is not allowed for RTX-A6000: choose 1, 2 or 4"),
@@ -56,10 +65,30 @@ async def test_data_volumes_count_in_the_rate(empty: Sim) -> None:
         ({"ssh_key": None}, "Image-based deploy needs ssh_key"),
         ({"os_volume": {"size": 50}}, "os_volume.size 50 GB is out of range"),
         ({"volume_id": "BRK-AAAAAAV"}, "set boot_from_volume to true"),
-        ({"security_rules": [{"direction": "ingress", "protocol": "icmp", "port_range_min": 1, "port_range_max": 2}]}, "ICMP rules take no ports"),
-        ({"security_rules": [{"direction": "ingress", "protocol": "tcp", "port_range_min": 90, "port_range_max": 80}]}, "port_range_min 90 is above port_range_max 80"),
-        ({"security_rules": [{"direction": "ingress", "protocol": "tcp", "remote_ip_prefix": "10.0.0.300/8"}]}, "not a valid CIDR"),
-        ({"volumes": [{"name": "v", "size": 100, "volume_type": "NVMe"}]}, "Volume type 'NVMe' is not offered on the legacy tier: use SSD"),
+        (
+            {
+                "security_rules": [
+                    {"direction": "ingress", "protocol": "icmp", "port_range_min": 1, "port_range_max": 2}
+                ]
+            },
+            "ICMP rules take no ports",
+        ),
+        (
+            {
+                "security_rules": [
+                    {"direction": "ingress", "protocol": "tcp", "port_range_min": 90, "port_range_max": 80}
+                ]
+            },
+            "port_range_min 90 is above port_range_max 80",
+        ),
+        (
+            {"security_rules": [{"direction": "ingress", "protocol": "tcp", "remote_ip_prefix": "10.0.0.300/8"}]},
+            "not a valid CIDR",
+        ),
+        (
+            {"volumes": [{"name": "v", "size": 100, "volume_type": "NVMe"}]},
+            "Volume type 'NVMe' is not offered on the legacy tier: use SSD",
+        ),
     ],
 )
 async def test_validation_errors_name_the_problem(empty: Sim, overrides: dict[str, object], message: str) -> None:
@@ -97,7 +126,9 @@ async def test_cloud_init_over_16_kb_is_413(empty: Sim) -> None:
     ok = await empty.post("deploy-server/", deploy_body(cloud_init="x" * 16384))
     assert ok.status_code == 201
     assert ok.json()["data"]["features"]["startup_script_configured"] is True
-    status, code, text = error_of(await empty.post("deploy-server/", deploy_body(instance_name="b", cloud_init="x" * 16385)))
+    status, code, text = error_of(
+        await empty.post("deploy-server/", deploy_body(instance_name="b", cloud_init="x" * 16385))
+    )
     assert (status, code) == (413, "payload_too_large")
     assert "16,385 bytes; the limit is 16,384 bytes" in text
 
@@ -134,16 +165,28 @@ async def test_deploy_takes_stock(empty: Sim) -> None:
 async def test_volume_boot(demo: Sim) -> None:
     created = await demo.post(
         "volumes/",
-        {"name": "boot-2", "size": 200, "volume_type": "NVMe", "region": "FINLAND-3", "bootable": True,
-         "image_name": "Ubuntu-24.04-CUDA-12.8-Open"},
+        {
+            "name": "boot-2",
+            "size": 200,
+            "volume_type": "NVMe",
+            "region": "FINLAND-3",
+            "bootable": True,
+            "image_name": "Ubuntu-24.04-CUDA-12.8-Open",
+        },
     )
     boot_id = created.json()["volume"]["volume_id"]
     demo.advance(5)  # creating -> available
     demo.world.set_free("H100-SXM5-80GB", "FINLAND-3", 8)
     response = await demo.post(
         "deploy-server/",
-        {"gpu_model": "H100-SXM5-80GB", "gpu_count": 1, "region": "FINLAND-3", "volume_id": boot_id,
-         "boot_from_volume": True, "instance_name": "from-volume"},
+        {
+            "gpu_model": "H100-SXM5-80GB",
+            "gpu_count": 1,
+            "region": "FINLAND-3",
+            "volume_id": boot_id,
+            "boot_from_volume": True,
+            "instance_name": "from-volume",
+        },
     )
     assert response.status_code == 201, response.text
     data = response.json()["data"]
@@ -157,16 +200,26 @@ async def test_volume_boot(demo: Sim) -> None:
     status, _, text = error_of(
         await demo.post(
             "deploy-server/",
-            {"gpu_model": "H100-SXM5-80GB", "gpu_count": 1, "region": "FINLAND-3",
-             "volume_id": other.json()["volume"]["volume_id"], "boot_from_volume": True},
+            {
+                "gpu_model": "H100-SXM5-80GB",
+                "gpu_count": 1,
+                "region": "FINLAND-3",
+                "volume_id": other.json()["volume"]["volume_id"],
+                "boot_from_volume": True,
+            },
         )
     )
     assert status == 400 and "is not bootable" in text
     status, _, text = error_of(
         await demo.post(
             "deploy-server/",
-            {"gpu_model": "H100-SXM5-80GB", "gpu_count": 1, "region": "FINLAND-1", "volume_id": boot_id,
-             "boot_from_volume": True},
+            {
+                "gpu_model": "H100-SXM5-80GB",
+                "gpu_count": 1,
+                "region": "FINLAND-1",
+                "volume_id": boot_id,
+                "boot_from_volume": True,
+            },
         )
     )
     assert status == 400 and "is in FINLAND-3, not FINLAND-1" in text

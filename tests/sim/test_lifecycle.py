@@ -28,6 +28,24 @@ async def _active(sim: Sim, **overrides: Any) -> str:
     return instance_id
 
 
+USER_VM_FIELDS = {
+    "instance_id", "vm_name", "status", "region", "tier", "gpu_model", "gpu_count", "ip_address", "ip_status",
+    "public_ip", "hourly_rate", "current_hourly_rate", "accrued_cost", "currency", "created_at", "status_changed_at",
+    "boot_source", "operating_system", "ssh_key",
+}  # fmt: skip
+
+
+async def test_list_and_details_carry_the_wire_fields(demo: Sim) -> None:
+    listed = (await demo.get("instances/")).json()["instances"]
+    assert all(set(vm) == USER_VM_FIELDS for vm in listed)
+    detail = await _vm(demo, listed[0]["instance_id"])
+    assert set(detail) == USER_VM_FIELDS | {
+        "specs", "billing", "volumes", "security_rules", "firewalls", "private_ip", "ssh_user", "script_id",
+        "status_history",
+    }  # fmt: skip
+    assert {k: detail[k] for k in USER_VM_FIELDS} == listed[0]
+
+
 async def test_creating_ends_in_active_between_30_and_90_seconds_with_an_ip(empty: Sim) -> None:
     instance_id = await _deploy(empty)
     due = empty.world.instances[instance_id].due - empty.world.t
@@ -40,7 +58,10 @@ async def test_creating_ends_in_active_between_30_and_90_seconds_with_an_ip(empt
     assert vm["status"] == "ACTIVE"
     assert vm["ip_status"] == "assigned" and vm["ip_address"].startswith("198.18.")
     assert vm["status_changed_at"] == vm["status_history"][-1]["at"]
-    assert [(h["from_status"], h["to_status"]) for h in vm["status_history"]] == [(None, "CREATING"), ("CREATING", "ACTIVE")]
+    assert [(h["from_status"], h["to_status"]) for h in vm["status_history"]] == [
+        (None, "CREATING"),
+        ("CREATING", "ACTIVE"),
+    ]
 
 
 async def test_no_public_ip_means_none(empty: Sim) -> None:
@@ -193,7 +214,9 @@ async def test_list_paging(demo: Sim) -> None:
     assert (everything["total"], everything["page"], everything["total_pages"]) == (13, 1, 1)
     page = (await demo.get("instances/", page=2, limit=5)).json()
     assert (page["total"], page["page"], page["limit"], page["total_pages"]) == (13, 2, 5, 3)
-    assert [vm["instance_id"] for vm in page["instances"]] == [vm["instance_id"] for vm in everything["instances"][5:10]]
+    assert [vm["instance_id"] for vm in page["instances"]] == [
+        vm["instance_id"] for vm in everything["instances"][5:10]
+    ]
     status, _, text = error_of(await demo.get("instances/", limit=0))
     assert status == 400 and "'limit' must be 1 or more" in text
     status, _, text = error_of(await demo.get("instances/", page="x"))

@@ -55,14 +55,20 @@ async def test_attach_detach_delete(empty: Sim) -> None:
     instance_id = await _active(empty)
     vol = await _volume(empty)
     other_region = await _volume(empty, name="far", region="FINLAND-1", volume_type="HDD")
-    status, _, text = error_of(await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [other_region["volume_id"]]}))
+    status, _, text = error_of(
+        await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [other_region["volume_id"]]})
+    )
     assert status == 400 and "volumes attach only in their own region" in text
-    assert (await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [vol["volume_id"]]})).status_code == 200
+    assert (
+        await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [vol["volume_id"]]})
+    ).status_code == 200
     got = (await empty.get(f"volumes/{vol['volume_id']}/")).json()["volume"]
     assert (got["status"], got["attached_to"], got["is_boot"]) == ("in-use", instance_id, False)
     status, code, text = error_of(await empty.delete(f"volumes/{vol['volume_id']}/"))
     assert (status, code) == (400, "invalid_state") and "detach it first" in text
-    status, _, text = error_of(await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [vol["volume_id"]]}))
+    status, _, text = error_of(
+        await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [vol["volume_id"]]})
+    )
     assert "already attached" in text
     boot_id = empty.world.instances[instance_id].boot_volume_id
     status, _, text = error_of(await empty.post(f"instances/{instance_id}/volumes/detach/", {"volume_ids": [boot_id]}))
@@ -77,7 +83,9 @@ async def test_attach_needs_an_active_instance(empty: Sim) -> None:
     instance_id = await _active(empty)
     vol = await _volume(empty)
     await empty.post(f"instances/{instance_id}/stop/")
-    status, code, text = error_of(await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [vol["volume_id"]]}))
+    status, code, text = error_of(
+        await empty.post(f"instances/{instance_id}/volumes/attach/", {"volume_ids": [vol["volume_id"]]})
+    )
     assert (status, code) == (400, "invalid_state") and "attaching volumes needs ACTIVE" in text
 
 
@@ -108,16 +116,27 @@ async def test_firewall_lifecycle(empty: Sim) -> None:
     instance_id = await _active(empty)
     created = await empty.post(
         "firewalls/",
-        {"name": "web", "region": "CANADA-1", "description": "web", "rules": [
-            {"direction": "ingress", "protocol": "tcp", "port_range_min": 443, "port_range_max": 443}]},
+        {
+            "name": "web",
+            "region": "CANADA-1",
+            "description": "web",
+            "rules": [{"direction": "ingress", "protocol": "tcp", "port_range_min": 443, "port_range_max": 443}],
+        },
     )
     fw = created.json()["firewall"]
     assert fw["status"] == "SUCCESS" and len(fw["rules"]) == 1
-    rule = (await empty.post(f"firewalls/{fw['firewall_id']}/rules/", {"direction": "egress", "protocol": "udp", "ethertype": "IPv6", "remote_ip_prefix": "::/0"})).json()["rule"]
+    rule = (
+        await empty.post(
+            f"firewalls/{fw['firewall_id']}/rules/",
+            {"direction": "egress", "protocol": "udp", "ethertype": "IPv6", "remote_ip_prefix": "::/0"},
+        )
+    ).json()["rule"]
     assert rule["ethertype"] == "IPv6"
     attached = (await empty.post(f"firewalls/{fw['firewall_id']}/attach/", {"instance_ids": [instance_id]})).json()
     assert attached["attachments"] == [{"instance_id": instance_id, "vm_name": "test-vm", "status": "SUCCESS"}]
-    assert (await empty.get(f"instances/{instance_id}/firewalls/")).json()["firewalls"][0]["firewall_id"] == fw["firewall_id"]
+    assert (await empty.get(f"instances/{instance_id}/firewalls/")).json()["firewalls"][0]["firewall_id"] == fw[
+        "firewall_id"
+    ]
     status, code, text = error_of(await empty.delete(f"firewalls/{fw['firewall_id']}/"))
     assert (status, code) == (400, "invalid_state") and "cannot be deleted" in text
     removed = (await empty.delete(f"firewalls/{fw['firewall_id']}/rules/{rule['rule_id']}/")).json()
@@ -129,10 +148,22 @@ async def test_firewall_lifecycle(empty: Sim) -> None:
 
 
 async def test_firewall_rules_and_limits(empty: Sim) -> None:
-    status, _, text = error_of(await empty.post("firewalls/", {"name": "x", "region": "CANADA-1", "rules": [
-        {"direction": "ingress", "protocol": "tcp", "ethertype": "IPv6", "remote_ip_prefix": "10.0.0.0/8"}]}))
+    status, _, text = error_of(
+        await empty.post(
+            "firewalls/",
+            {
+                "name": "x",
+                "region": "CANADA-1",
+                "rules": [
+                    {"direction": "ingress", "protocol": "tcp", "ethertype": "IPv6", "remote_ip_prefix": "10.0.0.0/8"}
+                ],
+            },
+        )
+    )
     assert status == 400 and "is IPv4 but the rule's ethertype is IPv6" in text
-    status, _, text = error_of(await empty.post("firewalls/", {"name": "x", "region": "CANADA-1", "description": "d" * 256}))
+    status, _, text = error_of(
+        await empty.post("firewalls/", {"name": "x", "region": "CANADA-1", "description": "d" * 256})
+    )
     assert "at most 255" in text
     for n in range(25):
         assert (await empty.post("firewalls/", {"name": f"fw-{n}", "region": "CANADA-1"})).status_code == 200
@@ -147,7 +178,9 @@ async def test_firewall_attach_rules(demo: Sim) -> None:
     assert status == 400 and "firewalls attach only in their own region" in text
     shutoff = demo.id_of("whisper-batch")
     canada_fw = next(f for f in demo.world.firewalls.values() if f.region == "CANADA-1")
-    status, code, text = error_of(await demo.post(f"firewalls/{canada_fw.firewall_id}/attach/", {"instance_ids": [shutoff]}))
+    status, code, text = error_of(
+        await demo.post(f"firewalls/{canada_fw.firewall_id}/attach/", {"instance_ids": [shutoff]})
+    )
     assert (status, code) == (400, "invalid_state") and "is SHUTOFF" in text
     available = (await demo.get("firewalls/available-instances/", region="CANADA-1")).json()["instances"]
     assert available and all(i["region"] == "CANADA-1" for i in available)

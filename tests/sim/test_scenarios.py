@@ -14,7 +14,17 @@ from barrack_tui.sim.scenarios import projected_burn
 
 from .conftest import START, asgi_client
 
-LISTS = ("instances/", "volumes/", "firewalls/", "ssh-keys/", "scripts/", "snapshots/", "images/", "gpu-stocks/", "balance/")
+LISTS = (
+    "instances/",
+    "volumes/",
+    "firewalls/",
+    "ssh-keys/",
+    "scripts/",
+    "snapshots/",
+    "images/",
+    "gpu-stocks/",
+    "balance/",
+)
 
 
 async def _snapshot(app: Starlette) -> dict[str, object]:
@@ -41,8 +51,13 @@ async def test_same_seed_same_answers_to_the_same_requests() -> None:
         async with asgi_client(app) as client:
             deployed = await client.post(
                 "deploy-server/",
-                json={"gpu_model": "L40", "gpu_count": 1, "region": "CANADA-1", "image_name": "Ubuntu-24.04-CUDA-12.8-Open",
-                      "ssh_key": "laptop-ed25519"},
+                json={
+                    "gpu_model": "L40",
+                    "gpu_count": 1,
+                    "region": "CANADA-1",
+                    "image_name": "Ubuntu-24.04-CUDA-12.8-Open",
+                    "ssh_key": "laptop-ed25519",
+                },
             )
             app.state.sim.clock.advance(120)
             listed = await client.get("instances/")

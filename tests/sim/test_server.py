@@ -21,9 +21,10 @@ CHAT = "barrack-assistant-small"
 @pytest.fixture
 def served(build: Callable[..., Starlette]) -> Iterator[tuple[Starlette, RunningServer, httpx.Client]]:
     app = build("demo")
-    with serve_in_thread(app) as server, httpx.Client(
-        base_url=server.base_url, headers={"X-API-Key": DEMO_API_KEY}, timeout=10
-    ) as client:
+    with (
+        serve_in_thread(app) as server,
+        httpx.Client(base_url=server.base_url, headers={"X-API-Key": DEMO_API_KEY}, timeout=10) as client,
+    ):
         yield app, server, client
 
 
@@ -67,7 +68,7 @@ def test_commit_then_drop_breaks_the_connection_after_creating(
     world = app.state.sim.world
     world.set_free("RTX-A6000", "CANADA-1", 4)
     app.state.sim.faults.add("createInstance", "commit_then_drop")
-    with pytest.raises(httpx.RemoteProtocolError, match="incomplete|without sending complete"):
+    with pytest.raises(httpx.RemoteProtocolError, match=r"incomplete|without sending complete"):
         client.post("deploy-server/", json=deploy_body())
     assert "test-vm" in world.instance_names
     # The connection is gone, the server is not: the next request works.
@@ -102,11 +103,10 @@ def test_drop_mid_stream(served: tuple[Starlette, RunningServer, httpx.Client]) 
     app.state.sim.faults.add("chatWithAi", "drop_mid_stream", after_tokens=5)
     body = {"model": CHAT, "stream": True, "messages": [{"role": "user", "content": "/tokens 50"}]}
     received = []
-    with pytest.raises(httpx.RemoteProtocolError):  # noqa: PT012 - the error comes while reading
-        with client.stream("POST", "ai/chat/completions/", json=body) as response:
-            for line in response.iter_lines():
-                if line.startswith("data: "):
-                    received.append(line)
+    with pytest.raises(httpx.RemoteProtocolError), client.stream("POST", "ai/chat/completions/", json=body) as stream:
+        for line in stream.iter_lines():
+            if line.startswith("data: "):
+                received.append(line)
     assert len(received) == 5
     assert _wait_for(lambda: app.state.sim.world.ai_transactions[-1].completion_tokens == 5)
 

@@ -62,3 +62,24 @@ async def refresh_now(pilot: Any, *topics: Topic) -> None:
     for topic in topics or (Topic.INSTANCES,):
         await app.services.engine.refresh(topic)
     await pilot.pause()
+
+
+def still(app: BarrackApp) -> None:
+    """No blinking cursors, so a snapshot is the same on every run."""
+    from textual.widgets import Input, TextArea
+
+    for screen in app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
+async def wait_until(pilot: Any, condition: Any, timeout: float = 5.0, what: str = "condition") -> None:
+    """Poll ``condition()`` while the app runs; fail with ``what`` after ``timeout``."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -31,6 +31,7 @@ from barrack_tui.api.models.ai import (
     ChunkChoice,
     ModelsResponse,
     ModelUsage,
+    StreamOptions,
     UsageHistoryResponse,
     UsageSummaryResponse,
 )
@@ -350,6 +351,7 @@ __all__ = [
     "StatusChange",
     "StopVMResponse",
     "StorageBilling",
+    "StreamOptions",
     "Tier",
     "ToggleVMPublicIPResponse",
     "UpdateScriptRequest",

@@ -25,10 +25,16 @@ class ChatMessageInput(RequestModel):
     content: str
 
 
+class StreamOptions(RequestModel):
+    include_usage: bool = False
+    """Ask for a last chunk carrying the token usage (OpenAI's option)."""
+
+
 class ChatCompletionsRequest(RequestModel):
     model: str
     messages: list[ChatMessageInput]
     stream: bool = False
+    stream_options: StreamOptions | None = None
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, ge=1)
 
@@ -43,6 +49,8 @@ class ChatUsage(BarrackModel):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
+    cost: float | None = None
+    """In the account's currency, when the server says."""
 
 
 class ChatCompletionsResponse(BarrackModel):
@@ -71,13 +79,14 @@ class ChunkChoice(BarrackModel):
 
 
 class ChatCompletionChunk(BarrackModel):
-    """One ``data:`` event of a streamed answer."""
+    """One ``data:`` event of a streamed answer (the usage chunk has no choices)."""
 
     id: str
     object: str = "chat.completion.chunk"
     created: int
     model: str
     choices: list[ChunkChoice]
+    usage: ChatUsage | None = None
 
 
 class AIModel(BarrackModel):

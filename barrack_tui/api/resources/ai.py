@@ -9,6 +9,7 @@ from barrack_tui.api.models import (
     ChatCompletionsResponse,
     ChatMessageInput,
     ModelsResponse,
+    StreamOptions,
     UsageHistoryResponse,
     UsageSummaryResponse,
 )
@@ -19,7 +20,13 @@ Message = ChatMessageInput | Mapping[str, str]
 
 
 def _chat_body(
-    model: str, messages: Iterable[Message], stream: bool, temperature: float | None, max_tokens: int | None
+    model: str,
+    messages: Iterable[Message],
+    temperature: float | None,
+    max_tokens: int | None,
+    *,
+    stream: bool = False,
+    include_usage: bool = False,
 ) -> dict[str, object]:
     request = ChatCompletionsRequest(
         model=model,
@@ -27,6 +34,7 @@ def _chat_body(
             m if isinstance(m, ChatMessageInput) else ChatMessageInput.model_validate(m) for m in messages
         ],
         stream=stream,
+        stream_options=StreamOptions(include_usage=True) if include_usage else None,
         temperature=temperature,
         max_tokens=max_tokens,
     )
@@ -49,7 +57,7 @@ class AI(Resource):
     ) -> ChatCompletionsResponse:
         """The whole answer at once. ``messages``: ``{"role", "content"}`` mappings
         or :class:`ChatMessageInput`. Never resent (each request is billed)."""
-        body = _chat_body(model, messages, False, temperature, max_tokens)
+        body = _chat_body(model, messages, temperature, max_tokens)
         return await self._requester.call("chatWithAi", ChatCompletionsResponse, body=body)
 
     @operation("chatWithAi")
@@ -60,16 +68,23 @@ class AI(Resource):
         *,
         temperature: float | None = None,
         max_tokens: int | None = None,
+        include_usage: bool = False,
     ) -> ChatStream:
         """The answer as it is written: iterate the returned :class:`ChatStream`
         (preferably inside ``async with``) for text deltas. Nothing is sent until
-        the stream is entered or iterated."""
-        body = _chat_body(model, messages, True, temperature, max_tokens)
+        the stream is entered or iterated. With ``include_usage`` the server ends
+        with the token usage, found in ``stream.usage`` afterwards."""
+        body = _chat_body(model, messages, temperature, max_tokens, stream=True, include_usage=include_usage)
         return ChatStream(lambda: self._requester.open_stream("chatWithAi", body=body), "chatWithAi")
 
     @operation("getAiUsageHistory")
-    async def usage_history(self) -> UsageHistoryResponse:
-        return await self._requester.call("getAiUsageHistory", UsageHistoryResponse)
+    async def usage_history(
+        self, *, page: int | None = None, limit: int | None = None
+    ) -> UsageHistoryResponse:
+        """AI requests, newest first."""
+        return await self._requester.call(
+            "getAiUsageHistory", UsageHistoryResponse, params={"page": page, "limit": limit}
+        )
 
     @operation("getAiUsageSummary")
     async def usage_summary(self) -> UsageSummaryResponse:

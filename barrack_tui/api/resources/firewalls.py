@@ -23,8 +23,10 @@ from barrack_tui.api.resources._resource import Resource, operation
 
 class Firewalls(Resource):
     @operation("listFirewalls")
-    async def list(self) -> ListFirewallsResponse:
-        return await self._requester.call("listFirewalls", ListFirewallsResponse)
+    async def list(self, *, page: int | None = None, limit: int | None = None) -> ListFirewallsResponse:
+        return await self._requester.call(
+            "listFirewalls", ListFirewallsResponse, params={"page": page, "limit": limit}
+        )
 
     @operation("createFirewall")
     async def create(
@@ -64,9 +66,14 @@ class Firewalls(Resource):
         return await self._requester.call("getSupportedProtocols", GetSupportedProtocolsResponse)
 
     @operation("listFirewallAttachableInstances")
-    async def attachable_instances(self, *, region: str | None = None) -> ListFirewallInstancesResponse:
+    async def attachable_instances(
+        self, *, region: str | None = None, page: int | None = None, limit: int | None = None
+    ) -> ListFirewallInstancesResponse:
+        """ACTIVE instances a firewall can be attached to, only in ``region`` when given."""
         return await self._requester.call(
-            "listFirewallAttachableInstances", ListFirewallInstancesResponse, params={"region": region}
+            "listFirewallAttachableInstances",
+            ListFirewallInstancesResponse,
+            params={"region": region, "page": page, "limit": limit},
         )
 
     @operation("addFirewallRule")

@@ -13,8 +13,10 @@ from barrack_tui.api.resources._resource import Resource, operation
 
 class Images(Resource):
     @operation("listCustomImages")
-    async def list(self) -> ImageListResponse:
-        return await self._requester.call("listCustomImages", ImageListResponse)
+    async def list(self, *, page: int | None = None, limit: int | None = None) -> ImageListResponse:
+        return await self._requester.call(
+            "listCustomImages", ImageListResponse, params={"page": page, "limit": limit}
+        )
 
     @operation("getImage")
     async def get(self, image_id: str) -> ImageDetailResponse:

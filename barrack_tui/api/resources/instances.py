@@ -73,10 +73,16 @@ class Instances(Resource):
         )
 
     @operation("togglePublicIp")
-    async def toggle_public_ip(self, instance_id: str) -> ToggleVMPublicIPResponse:
-        """Flip the public IP on or off; the answer says which it is now."""
+    async def toggle_public_ip(
+        self, instance_id: str, public_ip: bool | None = None
+    ) -> ToggleVMPublicIPResponse:
+        """Set the public IP on or off, or flip it when ``public_ip`` is None; the
+        answer says which it is now (ACTIVE instances only)."""
         return await self._requester.call(
-            "togglePublicIp", ToggleVMPublicIPResponse, path={"instance_id": instance_id}
+            "togglePublicIp",
+            ToggleVMPublicIPResponse,
+            path={"instance_id": instance_id},
+            body=None if public_ip is None else {"public_ip": public_ip},
         )
 
     @operation("addInstanceSecurityRule")
@@ -112,9 +118,13 @@ class Instances(Resource):
         )
 
     @operation("listSnapshotEligibleInstances")
-    async def snapshot_eligible(self) -> ListVMsForSnapshotResponse:
+    async def snapshot_eligible(
+        self, *, page: int | None = None, limit: int | None = None
+    ) -> ListVMsForSnapshotResponse:
         """Instances a snapshot can be taken of now (ACTIVE, legacy tier)."""
-        return await self._requester.call("listSnapshotEligibleInstances", ListVMsForSnapshotResponse)
+        return await self._requester.call(
+            "listSnapshotEligibleInstances", ListVMsForSnapshotResponse, params={"page": page, "limit": limit}
+        )
 
     @operation("getInstanceBilling")
     async def billing(

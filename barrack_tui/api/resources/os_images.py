@@ -8,6 +8,10 @@ from barrack_tui.api.resources._resource import Resource, operation
 
 class OsImages(Resource):
     @operation("listOsImages")
-    async def list(self, *, region: str | None = None) -> OSImagesResponse:
+    async def list(
+        self, *, region: str | None = None, page: int | None = None, limit: int | None = None
+    ) -> OSImagesResponse:
         """OS images, only those offered in ``region`` when given."""
-        return await self._requester.call("listOsImages", OSImagesResponse, params={"region": region})
+        return await self._requester.call(
+            "listOsImages", OSImagesResponse, params={"region": region, "page": page, "limit": limit}
+        )

@@ -20,8 +20,10 @@ from barrack_tui.api.resources._resource import Resource, operation
 
 class Scripts(Resource):
     @operation("listScripts")
-    async def list(self) -> ScriptListResponse:
-        return await self._requester.call("listScripts", ScriptListResponse)
+    async def list(self, *, page: int | None = None, limit: int | None = None) -> ScriptListResponse:
+        return await self._requester.call(
+            "listScripts", ScriptListResponse, params={"page": page, "limit": limit}
+        )
 
     @operation("createScript")
     async def create(

@@ -14,8 +14,10 @@ from barrack_tui.api.resources._resource import Resource, operation
 
 class SshKeys(Resource):
     @operation("listSshKeys")
-    async def list(self) -> GetSSHKeysResponse:
-        return await self._requester.call("listSshKeys", GetSSHKeysResponse)
+    async def list(self, *, page: int | None = None, limit: int | None = None) -> GetSSHKeysResponse:
+        return await self._requester.call(
+            "listSshKeys", GetSSHKeysResponse, params={"page": page, "limit": limit}
+        )
 
     @operation("createSshKey")
     async def create(self, name: str, public_key: str | None = None) -> CreateSSHKeyResponse:

@@ -26,9 +26,12 @@ from barrack_tui.api.resources._resource import Resource, operation
 
 class Volumes(Resource):
     @operation("listVolumes")
-    async def list(self, *, page: int | None = None, limit: int | None = None) -> ListVolumesResponse:
+    async def list(
+        self, *, region: str | None = None, page: int | None = None, limit: int | None = None
+    ) -> ListVolumesResponse:
+        """Volumes (OS disks included), only those in ``region`` when given."""
         return await self._requester.call(
-            "listVolumes", ListVolumesResponse, params={"page": page, "limit": limit}
+            "listVolumes", ListVolumesResponse, params={"region": region, "page": page, "limit": limit}
         )
 
     @operation("createVolume")

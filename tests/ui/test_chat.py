@@ -1,0 +1,448 @@
+"""The chat mode and the chat panel, through Pilot, against the in-process simulator.
+
+In-process the simulator's stream arrives in one piece (httpx's ASGI transport
+buffers it); token-by-token behaviour and cancelling are in tests/e2e.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+from pydantic import SecretStr
+from textual.app import ComposeResult, InvalidModeError
+from textual.widgets import Checkbox, Markdown, OptionList, Select
+
+from barrack_tui.api.client import BarrackClient
+from barrack_tui.app import BarrackApp, Launch
+from barrack_tui.chat_context import ASSISTANT_RULES
+from barrack_tui.chat_store import ChatStore
+from barrack_tui.live.topics import Topic
+from barrack_tui.screens.base import LiveScreen
+from barrack_tui.screens.chat import ChatScreen, ConfirmDeleteChat
+from barrack_tui.sim import DEMO_API_KEY
+from barrack_tui.widgets.chat_input import ChatInput
+from barrack_tui.widgets.chat_message import ChatMessageView, last_code_block
+from barrack_tui.widgets.chat_panel import ChatPanel
+from barrack_tui.widgets.chat_usage import UsageView, daily_usage
+from barrack_tui.widgets.resource_table import ResourceTable
+from tests.ui.harness import SIZE
+
+SSH_QUESTION = "how do I ssh?"
+
+
+class Recorder(httpx.AsyncBaseTransport):
+    """The in-process simulator, keeping the body of every chat request."""
+
+    def __init__(self, sim_app: Any) -> None:
+        self.inner = httpx.ASGITransport(app=sim_app)
+        self.chat_bodies: list[dict[str, Any]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.rstrip("/").endswith("/ai/chat/completions"):
+            self.chat_bodies.append(json.loads(request.content))
+        return await self.inner.handle_async_request(request)
+
+
+class PaneScreen(LiveScreen):
+    """A host like the instances screen: the panel with a context provider."""
+
+    DESCRIPTION: ClassVar[list[str | None]] = ["Selected instance: llama-finetune-01 (BRK-TEST01D)"]
+
+    def compose(self) -> ComposeResult:
+        yield ChatPanel(context_provider=lambda: self.DESCRIPTION[0], id="pane")
+
+
+def chat_app(sim_app: Any, clock: Any, **launch: Any) -> tuple[BarrackApp, Recorder]:
+    recorder = Recorder(sim_app)
+
+    def client(key: SecretStr) -> BarrackClient:
+        return BarrackClient(key, base_url="http://sim/api/", transport=recorder)
+
+    launch.setdefault("api_key", SecretStr(DEMO_API_KEY))
+    app = BarrackApp(
+        Launch(client_factory=client, label="demo account (simulated)", refresh_seconds=60.0, now=clock.now, **launch)
+    )
+    with contextlib.suppress(InvalidModeError):  # until app.py registers it
+        app.add_mode("chat", ChatScreen)
+    app.add_mode("pane", PaneScreen)
+    return app, recorder
+
+
+async def wait_until(pilot: Any, condition: Callable[[], object], timeout: float = 5.0) -> None:
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            await pilot.pause()
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never became true")
+
+
+async def open_chat(pilot: Any, mode: str = "chat") -> ChatPanel:
+    app: BarrackApp = pilot.app
+    await wait_until(pilot, lambda: app.services is not None)
+    if mode == "chat":
+        await pilot.press("7")
+    else:
+        app.switch_mode(mode)
+    await wait_until(pilot, lambda: app.screen.query(ChatPanel) and app.screen.query_one(ChatPanel).selected_model)
+    return app.screen.query_one(ChatPanel)
+
+
+async def ask(pilot: Any, panel: ChatPanel, text: str) -> None:
+    panel.input.focus()
+    panel.input.text = text
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: not panel.streaming and len(panel.conversation.turns) % 2 == 0)
+
+
+def views(panel: ChatPanel) -> list[ChatMessageView]:
+    return list(panel.query(ChatMessageView))
+
+
+def markers(panel: ChatPanel) -> list[str]:
+    return [str(v.query_one(".chat-marker").render()) for v in views(panel) if v.turn.outcome]
+
+
+def saved(profile: str = "default") -> ChatStore:
+    return ChatStore.for_profile(profile)
+
+
+# -- asking and answering -----------------------------------------------------------
+
+
+async def test_a_question_gets_a_markdown_reply_that_is_saved(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app, recorder = chat_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        assert isinstance(app.screen, ChatScreen)
+        assert isinstance(app.focused, ChatInput)
+        await pilot.press(*SSH_QUESTION)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(panel.conversation.turns) == 2 and not panel.streaming)
+        assert panel.input.text == ""
+        question, reply = panel.conversation.turns
+        assert (question.role, question.content, question.with_context) == ("user", SSH_QUESTION, False)
+        assert reply.role == "assistant" and reply.outcome is None and "```bash\nssh -i" in reply.content
+        assert views(panel)[1].query_one(Markdown).source == reply.content
+        # Exactly one request, the whole conversation, no system message: context is off.
+        assert recorder.chat_bodies == [
+            {"model": "barrack-assistant-small", "messages": [{"role": "user", "content": SSH_QUESTION}], "stream": True}
+        ]
+        stored = saved().load(panel.conversation.id)
+        assert stored.turns == panel.conversation.turns
+        await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count == 1)
+
+
+async def test_ctrl_j_makes_a_new_line_and_enter_sends_it_all(make_sim: Any, clock: Any) -> None:
+    app, recorder = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await pilot.press("a", "ctrl+j", "b")
+        assert panel.input.text == "a\nb"
+        assert panel.input.cursor_location == (1, 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(panel.conversation.turns) == 2 and not panel.streaming)
+        assert recorder.chat_bodies[0]["messages"][-1]["content"] == "a\nb"
+
+
+async def test_enter_on_an_empty_input_sends_nothing(make_sim: Any, clock: Any) -> None:
+    app, recorder = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert recorder.chat_bodies == [] and panel.conversation.turns == []
+
+
+async def test_the_model_picker_lists_the_models_and_picks_the_model_used(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app, recorder = chat_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        select = panel.query_one("#chat-model", Select)
+        assert [str(option[0]) for option in select._options if option[1] != Select.NULL] == [
+            "barrack-assistant-small",
+            "barrack-assistant-large",
+        ]
+        select.value = "barrack-assistant-large"
+        await ask(pilot, panel, "what is running?")
+        assert recorder.chat_bodies[-1]["model"] == "barrack-assistant-large"
+        assert panel.conversation.turns[-1].model == "barrack-assistant-large"
+        assert sim_app.state.sim.world.ai_transactions[-1].model == "barrack-assistant-large"
+
+
+async def test_a_conversation_keeps_its_history_in_each_request(make_sim: Any, clock: Any) -> None:
+    app, recorder = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await ask(pilot, panel, "what is running?")
+        await ask(pilot, panel, SSH_QUESTION)
+        roles = [m["role"] for m in recorder.chat_bodies[-1]["messages"]]
+        assert roles == ["user", "assistant", "user"]
+        assert len(views(panel)) == 4
+
+
+# -- context ------------------------------------------------------------------------
+
+
+async def test_context_is_opt_in_and_sent_as_one_system_message(make_sim: Any, clock: Any) -> None:
+    app, recorder = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot, "pane")
+        preview = panel.query_one("#chat-context-preview")
+        assert "Context off" in str(preview.render())
+        await ask(pilot, panel, "hello")
+        assert all(m["role"] != "system" for m in recorder.chat_bodies[-1]["messages"])
+
+        await pilot.press("ctrl+t")
+        assert panel.context_enabled and panel.query_one("#chat-context", Checkbox).value
+        assert "Context on: Selected instance: llama-finetune-01" in str(preview.render())
+        await ask(pilot, panel, SSH_QUESTION)
+        messages = recorder.chat_bodies[-1]["messages"]
+        assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+        system = messages[0]["content"]
+        assert system.startswith(ASSISTANT_RULES)
+        assert "Selected instance: llama-finetune-01 (BRK-TEST01D)" in system
+        assert "Account: balance $" in system and "Instances: " in system and "GPU stock now: " in system
+        assert DEMO_API_KEY not in system
+        assert panel.conversation.turns[-2].with_context is True
+        assert "You · with account context" in str(views(panel)[-2].query_one(".chat-role").render())
+
+        await pilot.press("ctrl+t")
+        await ask(pilot, panel, "and now?")
+        assert recorder.chat_bodies[-1]["messages"][0]["role"] == "user"
+
+
+async def test_context_without_a_selection_still_shares_the_account(make_sim: Any, clock: Any) -> None:
+    app, recorder = chat_app(make_sim(), clock)
+    PaneScreen.DESCRIPTION[0] = None
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            panel = await open_chat(pilot, "pane")
+            panel.context_enabled = True
+            await pilot.pause()
+            assert "no resource selected" in str(panel.query_one("#chat-context-preview").render())
+            await ask(pilot, panel, "what is running?")
+            system = recorder.chat_bodies[-1]["messages"][0]["content"]
+            assert "Selected instance" not in system and "Account: balance" in system
+    finally:
+        PaneScreen.DESCRIPTION[0] = "Selected instance: llama-finetune-01 (BRK-TEST01D)"
+
+
+async def test_a_failing_context_provider_does_not_stop_the_chat(make_sim: Any, clock: Any) -> None:
+    app, recorder = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot, "pane")
+
+        def broken() -> str:
+            raise RuntimeError("selection gone")
+
+        panel.context_provider = broken
+        panel.context_enabled = True
+        await ask(pilot, panel, "what is running?")
+        assert panel.conversation.turns[-1].outcome is None
+        assert recorder.chat_bodies[-1]["messages"][0]["role"] == "system"
+
+
+# -- failures -----------------------------------------------------------------------
+
+
+async def failing_reply(make_sim: Any, clock: Any, **fault: Any) -> tuple[ChatPanel, str, list[str]]:
+    sim_app = make_sim()
+    sim_app.state.sim.faults.add("chatWithAi", **fault)
+    app, _ = chat_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await ask(pilot, panel, "what is running?")
+        shown = markers(panel)
+        stored = saved().load(panel.conversation.id)
+        assert [t.role for t in stored.turns] == ["user", "assistant"]
+        assert stored.turns[-1].outcome == panel.conversation.turns[-1].outcome
+        # The conversation goes on after a failure.
+        await ask(pilot, panel, SSH_QUESTION)
+        assert panel.conversation.turns[-1].outcome is None
+        return panel, panel.conversation.turns[1].outcome or "", shown
+
+
+async def test_a_429_ends_the_reply_with_a_rate_limit_marker(make_sim: Any, clock: Any) -> None:
+    _, outcome, shown = await failing_reply(make_sim, clock, kind="rate_limit", retry_after=7)
+    assert outcome.startswith("rate limited: 429") and outcome.endswith("retry in 7 s")
+    assert shown == [f"[{outcome}]"]
+
+
+async def test_a_5xx_ends_the_reply_with_a_server_error_marker(make_sim: Any, clock: Any) -> None:
+    _, outcome, shown = await failing_reply(make_sim, clock, kind="status", status=503)
+    assert outcome.startswith("server error: 503")
+    assert shown == [f"[{outcome}]"]
+
+
+async def test_a_malformed_chunk_keeps_the_text_before_it(make_sim: Any, clock: Any) -> None:
+    panel, outcome, _ = await failing_reply(make_sim, clock, kind="malformed", after_tokens=4)
+    assert outcome.startswith("malformed reply: Malformed chunk")
+    partial = panel.conversation.turns[1].content
+    assert partial and len(partial.split()) <= 4
+
+
+async def test_a_failed_model_list_is_shown_and_sending_is_refused(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    sim_app.state.sim.faults.add("listAiModels", "status", status=500, times=None)
+    app, recorder = chat_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.services is not None)
+        await pilot.press("7")
+        panel = app.screen.query_one(ChatPanel)
+        status = panel.query_one("#chat-status")
+        await wait_until(pilot, lambda: "Could not list the AI models: 500" in str(status.render()))
+        assert panel.send("hello") is False
+        assert recorder.chat_bodies == []
+
+
+# -- keys ---------------------------------------------------------------------------
+
+
+async def test_ctrl_x_is_cut_in_the_input_when_nothing_streams(make_sim: Any, clock: Any) -> None:
+    app, _ = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        panel.input.text = "draft"
+        panel.input.select_all()
+        await pilot.press("ctrl+x")
+        assert panel.input.text == "" and app.clipboard == "draft"
+
+
+async def test_copy_the_last_reply_and_its_last_code_block(make_sim: Any, clock: Any) -> None:
+    app, _ = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await pilot.press("ctrl+b")
+        assert app.clipboard == ""
+        await ask(pilot, panel, SSH_QUESTION)
+        reply = panel.conversation.turns[-1].content
+        await pilot.press("ctrl+r")
+        assert app.clipboard == reply
+        await pilot.press("ctrl+b")
+        assert app.clipboard.startswith("ssh -i ~/.ssh/") and app.clipboard.endswith("\n")
+        assert app.clipboard == last_code_block(reply)
+
+
+def test_last_code_block_reads_fences_like_the_markdown_widget() -> None:
+    text = "a\n\n```python\nfirst()\n```\n\n~~~\nsecond\n~~~\n\n`inline` only"
+    assert last_code_block(text) == "second\n"
+    assert last_code_block("no code at all, `inline` only") is None
+
+
+# -- conversations ------------------------------------------------------------------
+
+
+async def test_new_reopen_and_delete_conversations(make_sim: Any, clock: Any) -> None:
+    app, _ = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await ask(pilot, panel, SSH_QUESTION)
+        first = panel.conversation.id
+        clock.advance(60)
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: panel.conversation.id != first)
+        assert views(panel) == [] and panel.query_one("#chat-empty").display
+        await ask(pilot, panel, "what is running?")
+        options = app.screen.query_one(OptionList)
+        await wait_until(pilot, lambda: options.option_count == 2)
+        assert options.get_option_at_index(0).id == panel.conversation.id  # newest first
+
+        await pilot.press("ctrl+l")
+        assert app.focused is options
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: panel.conversation.id == first)
+        assert [v.turn.content for v in views(panel)][0] == SSH_QUESTION
+        assert isinstance(app.focused, ChatInput)
+
+        await pilot.press("ctrl+l", "delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteChat))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(saved().conversations()) == 2
+
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteChat))
+        await pilot.click("#delete")
+        await wait_until(pilot, lambda: options.option_count == 1)
+        assert first not in {i.id for i in saved().conversations()}
+        assert panel.conversation.id != first  # the open conversation was the one deleted
+
+
+async def test_conversations_survive_a_restart_per_profile(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app, _ = chat_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await ask(pilot, panel, SSH_QUESTION)
+        conversation_id = panel.conversation.id
+    again, _ = chat_app(sim_app, clock)
+    async with again.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        options = again.screen.query_one(OptionList)
+        await wait_until(pilot, lambda: options.option_count == 1)
+        assert options.get_option_at_index(0).id == conversation_id
+        await pilot.press("ctrl+l", "enter")
+        await wait_until(pilot, lambda: panel.conversation.id == conversation_id)
+        assert [v.turn.role for v in views(panel)] == ["user", "assistant"]
+    assert Path(saved().directory).parts[-2:] == ("chats", "default")
+
+
+# -- AI usage -----------------------------------------------------------------------
+
+
+async def test_usage_totals_plot_and_history_follow_new_replies(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    world = sim_app.state.sim.world
+    app, _ = chat_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        totals = app.screen.query_one("#chat-usage-totals")
+        before = len(world.ai_transactions)
+        await wait_until(pilot, lambda: f"{before} requests" in str(totals.render()))
+        await ask(pilot, panel, "what is running?")
+        await wait_until(pilot, lambda: f"{before + 1} requests" in str(totals.render()))
+
+        await pilot.press("ctrl+g")
+        usage = app.screen.query_one(UsageView)
+        assert usage.display and app.focused is usage.query_one(ResourceTable)
+        table = usage.query_one(ResourceTable)
+        await wait_until(pilot, lambda: table.total_count == before + 1)
+        newest = max(world.ai_transactions, key=lambda t: t.created_at)
+        assert table.row_keys[0] == newest.id
+        await pilot.press("ctrl+g")
+        assert isinstance(app.focused, ChatInput)
+
+
+def test_daily_usage_buckets_by_utc_day(clock: Any) -> None:
+    now = clock.now()
+
+    class Tx:
+        def __init__(self, hours: float, tokens: int, cost: float) -> None:
+            self.created_at = now - timedelta(hours=hours)
+            self.prompt_tokens, self.completion_tokens, self.cost = tokens, 0, cost
+
+    days = daily_usage([Tx(1, 10, 0.5), Tx(2, 5, 0.25), Tx(30, 7, 1.0), Tx(24 * 9, 99, 9.0)], now)  # type: ignore[list-item]
+    assert len(days) == 7 and days[-1].day.date() == now.date()
+    assert (days[-1].tokens, days[-1].cost) == (15, 0.75)
+    assert days[-2].tokens == 7
+    assert sum(d.tokens for d in days) == 22  # nine days ago is outside the week
+
+
+async def test_the_usage_topic_is_polled_only_while_the_chat_is_shown(make_sim: Any, clock: Any) -> None:
+    app, _ = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_chat(pilot)
+        assert app.services is not None
+        assert Topic.AI_USAGE in app.services.engine.watched()
+        await pilot.press("1")
+        await pilot.pause()
+        assert Topic.AI_USAGE not in app.services.engine.watched()
