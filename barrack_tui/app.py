@@ -62,9 +62,23 @@ MODE_INFO: tuple[ModeInfo, ...] = (
 
 def _mode_screens() -> dict[str, type[Screen[None]]]:
     """The screen class of each mode that exists, by mode name."""
+    from barrack_tui.screens.chat import ChatScreen
+    from barrack_tui.screens.firewalls import FirewallsScreen
     from barrack_tui.screens.instances import InstancesScreen
+    from barrack_tui.screens.keys import KeysScreen
+    from barrack_tui.screens.pricing import PricingScreen
+    from barrack_tui.screens.snapshots import SnapshotsScreen
+    from barrack_tui.screens.volumes import VolumesScreen
 
-    return {"instances": InstancesScreen}
+    return {
+        "instances": InstancesScreen,
+        "volumes": VolumesScreen,
+        "firewalls": FirewallsScreen,
+        "snapshots": SnapshotsScreen,
+        "keys": KeysScreen,
+        "pricing": PricingScreen,
+        "chat": ChatScreen,
+    }
 
 
 class BarrackApp(App[None]):

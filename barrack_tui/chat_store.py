@@ -141,7 +141,7 @@ def _turn(raw: Mapping[str, Any]) -> Turn:
         raise ValueError(f"unknown role {role!r}")
     content = raw["content"]
     if not isinstance(content, str):
-        raise ValueError("a message's content is not text")
+        raise TypeError("a message's content is not text")
     return Turn(
         role=role,
         content=content,
@@ -208,7 +208,7 @@ class ChatStore:
             raise ChatStoreError(path, f"not valid JSON ({exc})") from None
         try:
             if not isinstance(raw, dict):
-                raise ValueError("not a JSON object")
+                raise TypeError("not a JSON object")
             return conversation_from_dict(raw)
         except (KeyError, TypeError, ValueError) as exc:
             raise ChatStoreError(path, f"not a conversation file ({exc})") from None

@@ -22,7 +22,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from barrack_tui import validation
-from barrack_tui.api.models import DeploymentRequest, OsVolume, VMSecurityRuleRequest, VolumeCreate
+from barrack_tui.api.models import (
+    DeploymentRequest,
+    OsVolume,
+    VMSecurityRuleRequest,
+    VolumeCreate,
+)
 from barrack_tui.catalog import (
     GPU_COUNTS,
     GPU_MODELS,
@@ -219,7 +224,9 @@ class Alternative:
     free: int
 
 
-def alternatives(catalogue: Catalogue, model: str | None, region: str | None, count: int, limit: int = 5) -> list[Alternative]:
+def alternatives(
+    catalogue: Catalogue, model: str | None, region: str | None, count: int, limit: int = 5
+) -> list[Alternative]:
     """Where ``count`` GPUs are free now, other than (model, region).
 
     The same model in another region comes first (same machine, same price),
@@ -425,7 +432,9 @@ def _check_image_boot(draft: DeployDraft, account: AccountView, problems: Proble
         if image is None:
             problems[Field.IMAGE] = f"Image {draft.image_name!r} not found"
         elif draft.region not in image.regions:
-            problems[Field.IMAGE] = f"Image {draft.image_name} is not offered in {draft.region} (only {_choices(image.regions)})"
+            problems[Field.IMAGE] = (
+                f"Image {draft.image_name} is not offered in {draft.region} (only {_choices(image.regions)})"
+            )
     size = validation.volume_size(draft.os_volume_gb)
     if size:
         problems[Field.OS_VOLUME] = f"OS disk: {size}"
@@ -445,7 +454,7 @@ def _check_volume_boot(draft: DeployDraft, account: AccountView, problems: Probl
         problems[Field.BOOT_VOLUME] = f"Volume {volume.name} is not bootable"
     elif draft.region and volume.region != draft.region:
         problems[Field.BOOT_VOLUME] = (
-            f"Boot volume {volume.name} is in {volume.region}: a volume boots only in its own region ({draft.region} chosen)"
+            f"Boot volume {volume.name} is in {volume.region}, not {draft.region}: a volume boots in its own region"
         )
     elif volume.attached_to is not None:
         problems[Field.BOOT_VOLUME] = f"Volume {volume.name} is attached to {volume.attached_to}"
@@ -591,7 +600,9 @@ def price_preview(draft: DeployDraft, catalogue: Catalogue, account: AccountView
         return None
     tier = offer.tier
     gpu = PriceLine(
-        "GPU", f"{draft.gpu_count} x {offer.name} @ {money(offer.price, catalogue.currency)}", offer.price * draft.gpu_count
+        "GPU",
+        f"{draft.gpu_count} x {offer.name} @ {money(offer.price, catalogue.currency)}",
+        offer.price * draft.gpu_count,
     )
     os_line: PriceLine | None = None
     if draft.boot == "image":
@@ -612,7 +623,9 @@ def price_preview(draft: DeployDraft, catalogue: Catalogue, account: AccountView
         size = _whole(spec.size)
         if size:
             data.append(
-                PriceLine(spec.name, f"new {size} GB {spec.volume_type}", catalogue.volume_rate(tier, spec.volume_type, size))
+                PriceLine(
+                    spec.name, f"new {size} GB {spec.volume_type}", catalogue.volume_rate(tier, spec.volume_type, size)
+                )
             )
     for volume_id in draft.existing_volumes:
         volume = account.volumes.get(volume_id)

@@ -6,6 +6,7 @@ from pydantic import SecretStr
 
 from barrack_tui.api.client import BarrackClient
 from barrack_tui.app import BarrackApp, Launch
+from barrack_tui.demo import DEMO_LABEL
 
 
 def run_demo(seed: int, read_only: bool, refresh: float | None) -> int:
@@ -22,9 +23,9 @@ def run_demo(seed: int, read_only: bool, refresh: float | None) -> int:
     server = serve_in_thread(create_app(seed=seed, clock=clock, scenario="demo", chat_token_delay=0.02))
     with server:
         launch = Launch(
-            client_factory=lambda key: BarrackClient(key, base_url=server.base_url),
+            client_factory=lambda key: BarrackClient(key, base_url=server.base_url, read_only=read_only),
             api_key=SecretStr(DEMO_API_KEY),
-            label="demo account (simulated)",
+            label=DEMO_LABEL,
             read_only=read_only,
             refresh_seconds=refresh or 2.0,
             now=clock.now,
@@ -44,7 +45,7 @@ def run_real(profile: str | None, api_url: str | None, read_only: bool | None, r
         print(f"barrack-tui: {error}")
         return 2
     launch = Launch(
-        client_factory=lambda key: BarrackClient(key, base_url=settings.api_url),
+        client_factory=lambda key: BarrackClient(key, base_url=settings.api_url, read_only=settings.read_only),
         obtain_key=lambda app: obtain_key(app, settings.profile),
         label=f"{settings.profile} · {settings.api_url}",
         read_only=settings.read_only,

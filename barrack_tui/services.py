@@ -8,7 +8,7 @@ from datetime import datetime
 
 from barrack_tui.api.client import BarrackClient
 from barrack_tui.live.engine import RefreshEngine, Schedule
-from barrack_tui.live.fetchers import any_transitional, build_fetchers
+from barrack_tui.live.fetchers import build_fetchers, is_busy
 
 
 @dataclass
@@ -21,4 +21,4 @@ class Services:
 
 def build_engine(client: BarrackClient, refresh_seconds: float) -> RefreshEngine:
     schedule = Schedule(interval=refresh_seconds, fast_interval=min(1.5, refresh_seconds))
-    return RefreshEngine(build_fetchers(client), schedule, is_busy=any_transitional)
+    return RefreshEngine(build_fetchers(client), schedule, is_busy=is_busy)

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+
 import pytest
 
-from barrack_tui.api.errors import PaymentRequiredError, PayloadTooLargeError, ServerError, ValidationError
-from barrack_tui.api.models import GPUStockItem, PricingData, VMSecurityRuleRequest, VolumeResponse
+from barrack_tui.api.errors import (
+    PayloadTooLargeError,
+    PaymentRequiredError,
+    ServerError,
+    ValidationError,
+)
+from barrack_tui.api.models import (
+    GPUStockItem,
+    PricingData,
+    VMSecurityRuleRequest,
+    VolumeResponse,
+)
 from barrack_tui.deploy_rules import (
     AccountView,
     Catalogue,
@@ -151,11 +162,23 @@ def test_everything_optional_filled_in_is_still_valid(catalogue: Catalogue, acco
         ({"gpu_model": None}, Field.MODEL, "Choose a GPU model"),
         ({"gpu_model": "V100"}, Field.MODEL, "Unknown GPU model"),
         ({"region": None}, Field.REGION, "Choose a region"),
-        ({"region": "CANADA-1"}, Field.REGION, "H100-SXM5-80GB is advanced tier, offered in FINLAND-1, FINLAND-2 or FINLAND-3"),
-        ({"gpu_model": "RTX-A6000", "gpu_count": 1}, Field.REGION, "RTX-A6000 is legacy tier, offered in CANADA-1 only"),
+        (
+            {"region": "CANADA-1"},
+            Field.REGION,
+            "H100-SXM5-80GB is advanced tier, offered in FINLAND-1, FINLAND-2 or FINLAND-3",
+        ),
+        (
+            {"gpu_model": "RTX-A6000", "gpu_count": 1},
+            Field.REGION,
+            "RTX-A6000 is legacy tier, offered in CANADA-1 only",
+        ),
         ({"region": "MARS-1"}, Field.REGION, "Unknown region"),
         ({"gpu_count": 16}, Field.COUNT, "comes in 1, 2, 4 or 8 GPUs (max 8), not 16"),
-        ({"gpu_model": "L40", "region": "CANADA-1", "gpu_count": 8}, Field.COUNT, "L40 comes in 1, 2 or 4 GPUs (max 4)"),
+        (
+            {"gpu_model": "L40", "region": "CANADA-1", "gpu_count": 8},
+            Field.COUNT,
+            "L40 comes in 1, 2 or 4 GPUs (max 4)",
+        ),
         ({"region": "FINLAND-2"}, Field.STOCK, "Out of stock: no H100-SXM5-80GB free in FINLAND-2"),
         ({"region": "FINLAND-3"}, Field.STOCK, "Only 2 x H100-SXM5-80GB free in FINLAND-3 (asked 4)"),
         ({"instance_name": ""}, Field.NAME, "Instance name is required"),
@@ -175,19 +198,35 @@ def test_everything_optional_filled_in_is_still_valid(catalogue: Catalogue, acco
         ({"boot": "volume", "boot_volume_id": "BRK-NOPENOV"}, Field.BOOT_VOLUME, "not found"),
         ({"existing_volumes": ["BRK-AAAAAAV"]}, Field.EXISTING, "archive-canada is in CANADA-1, not FINLAND-1"),
         ({"existing_volumes": ["BRK-EEEEEEV"]}, Field.EXISTING, "attached to BRK-XYZXYZD"),
-        ({"volumes": [NewVolume("data", "500", "SSD")]}, Field.VOLUMES, "SSD is not offered on the advanced tier (use HDD or NVMe)"),
+        (
+            {"volumes": [NewVolume("data", "500", "SSD")]},
+            Field.VOLUMES,
+            "SSD is not offered on the advanced tier (use HDD or NVMe)",
+        ),
         ({"volumes": [NewVolume("data", "20", "HDD")]}, Field.VOLUMES, "from 100"),
         ({"volumes": [NewVolume("archive-canada", "200", "HDD")]}, Field.VOLUMES, "name is used already"),
         ({"volumes": [NewVolume("d", "200", "HDD"), NewVolume("d", "200", "HDD")]}, Field.VOLUMES, "used already"),
         ({"security_rules": [rule(remote_ip_prefix="10.0.0.300/8")]}, Field.RULES, "not a valid CIDR"),
         ({"security_rules": [rule(remote_ip_prefix="10.0.0.0")]}, Field.RULES, "CIDR notation"),
-        ({"security_rules": [rule(), rule(port_range_min=443, port_range_max=80)]}, Field.RULES, "Rule 2: Min port 443 is above max port 80"),
+        (
+            {"security_rules": [rule(), rule(port_range_min=443, port_range_max=80)]},
+            Field.RULES,
+            "Rule 2: Min port 443 is above max port 80",
+        ),
         ({"security_rules": [rule(ethertype="IPv6")]}, Field.RULES, "not an IPv6 range"),
         ({"startup": "cloud_init", "cloud_init": "x" * (16 * 1024 + 1)}, Field.CLOUD_INIT, "the limit is 16 KB"),
         ({"startup": "script", "script_id": None}, Field.SCRIPT, "Choose a startup script"),
         ({"startup": "script", "script_id": "BRK-GONE00T"}, Field.SCRIPT, "not found"),
-        ({"new_key": True, "new_key_name": "", "new_public_key": "ssh-ed25519 AAAAC3Nz"}, Field.NEW_KEY_NAME, "required"),
-        ({"new_key": True, "new_key_name": "laptop", "new_public_key": "ssh-ed25519 AAAAC3Nz"}, Field.NEW_KEY_NAME, "exists already"),
+        (
+            {"new_key": True, "new_key_name": "", "new_public_key": "ssh-ed25519 AAAAC3Nz"},
+            Field.NEW_KEY_NAME,
+            "required",
+        ),
+        (
+            {"new_key": True, "new_key_name": "laptop", "new_public_key": "ssh-ed25519 AAAAC3Nz"},
+            Field.NEW_KEY_NAME,
+            "exists already",
+        ),
         ({"new_key": True, "new_key_name": "mine", "new_public_key": "hello"}, Field.NEW_KEY, "OpenSSH public key"),
     ],
 )
@@ -312,11 +351,19 @@ def test_live_prices_and_currency_win_over_the_reference() -> None:
             "gpus": {
                 "pricing": {
                     "advanced": {
-                        "H100-SXM5-80GB": {"prices": {"USD": 2.5, "EUR": 2.3, "INR": 210}, "unit": "per GPU per hour", "max_count": 4}
+                        "H100-SXM5-80GB": {
+                            "prices": {"USD": 2.5, "EUR": 2.3, "INR": 210},
+                            "unit": "per GPU per hour",
+                            "max_count": 4,
+                        }
                     }
                 }
             },
-            "volumes": {"pricing": {"advanced": {"NVMe": {"prices": {"USD": 0.3, "EUR": 0.4, "INR": 30}, "unit": "per TB per hour"}}}},
+            "volumes": {
+                "pricing": {
+                    "advanced": {"NVMe": {"prices": {"USD": 0.3, "EUR": 0.4, "INR": 30}, "unit": "per TB per hour"}}
+                }
+            },
         }
     )
     catalogue = Catalogue.build("EUR", pricing=pricing)
@@ -366,7 +413,14 @@ def test_an_image_deploy_request_uses_the_seed_fields() -> None:
 
 
 def test_a_volume_boot_request() -> None:
-    draft = valid(boot="volume", boot_volume_id="BRK-CCCCCCV", image_name=UBUNTU, ssh_key=None, startup="script", script_id="BRK-SCRIPTT")
+    draft = valid(
+        boot="volume",
+        boot_volume_id="BRK-CCCCCCV",
+        image_name=UBUNTU,
+        ssh_key=None,
+        startup="script",
+        script_id="BRK-SCRIPTT",
+    )
     body = build_request(draft).to_body()
     assert body["boot_from_volume"] is True and body["volume_id"] == "BRK-CCCCCCV"
     assert "image_name" not in body and "os_volume" not in body and "ssh_key" not in body
@@ -423,4 +477,3 @@ def test_find_instance_by_its_unique_name() -> None:
     vms = [VM("a"), VM("b")]
     assert find_instance(vms, "b") is vms[1]
     assert find_instance(vms, "c") is None
-

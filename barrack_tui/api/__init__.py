@@ -18,6 +18,7 @@ from barrack_tui.api.client import (
 )
 from barrack_tui.api.errors import (
     AmbiguousOutcomeError,
+    ReadOnlyError,
     APIStatusError,
     AuthError,
     BarrackConnectionError,
@@ -41,6 +42,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "APIStatusError",
     "AmbiguousOutcomeError",
+    "ReadOnlyError",
     "AuthError",
     "BarrackClient",
     "BarrackConnectionError",

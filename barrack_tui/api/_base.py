@@ -35,11 +35,12 @@ from barrack_tui.api.errors import (
     BarrackConnectionError,
     BarrackTimeoutError,
     RateLimitError,
+    ReadOnlyError,
     ResponseValidationError,
     status_error_class,
 )
 from barrack_tui.api.models import ErrorResponse
-from barrack_tui.api.paths import ROUTES
+from barrack_tui.api.paths import MUTATING_OPERATIONS, ROUTES
 from barrack_tui.api.redaction import redact
 
 logger: Final = logging.getLogger("barrack_tui.api")
@@ -104,7 +105,9 @@ class Requester:
         sleep: Sleep,
         on_request: RequestHook | None,
         headers: Mapping[str, str],
+        read_only: bool = False,
     ) -> None:
+        self.read_only = read_only
         self.deadline = deadline
         self.max_retries = max_retries
         self._sleep = sleep
@@ -179,6 +182,8 @@ class Requester:
         stream: bool,
         gone: bool,
     ) -> httpx.Response | None:
+        if self.read_only and operation in MUTATING_OPERATIONS:
+            raise ReadOnlyError(operation)
         route = ROUTES[operation]
         kind = kind_of(operation)
         url = route.url(**{k: quote(str(v), safe="") for k, v in (path or {}).items()})

@@ -61,7 +61,9 @@ class BarrackClient:
     applies to idempotent operations (and to any request that failed to
     connect). ``sleep`` waits between retries (inject a fake in tests).
     ``on_request`` is called after every HTTP attempt with a
-    :class:`~barrack_tui.api.RequestEvent` (it must not block).
+    :class:`~barrack_tui.api.RequestEvent` (it must not block). ``read_only``
+    refuses every operation that changes the account (``paths.MUTATING_OPERATIONS``)
+    with :class:`~barrack_tui.api.errors.ReadOnlyError` before sending it.
     """
 
     def __init__(
@@ -75,6 +77,7 @@ class BarrackClient:
         max_retries: int = 2,
         sleep: Sleep = asyncio.sleep,
         on_request: RequestHook | None = None,
+        read_only: bool = False,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
@@ -90,6 +93,7 @@ class BarrackClient:
             max_retries=max_retries,
             sleep=sleep,
             on_request=on_request,
+            read_only=read_only,
             headers={"Accept": "application/json", "User-Agent": f"barrack-tui/{__version__}"},
         )
         self.balance = Balance(self._requester)

@@ -195,3 +195,10 @@ def status_error_class(status: int) -> type[APIStatusError]:
     if status in _STATUS_CLASSES:
         return _STATUS_CLASSES[status]
     return ServerError if status >= 500 else APIStatusError
+
+
+class ReadOnlyError(BarrackError):
+    """A mutating operation refused by a read-only client; nothing was sent."""
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"Read-only mode: {operation} was not sent", operation=operation)

@@ -123,3 +123,10 @@ CREATING_OPERATIONS: Final[frozenset[str]] = frozenset(
         "chatWithAi",
     }
 )
+
+# Operations that change the account. ``--read-only`` refuses these before
+# anything is sent; the pricing POST only reads, and asking the assistant
+# changes no resource.
+MUTATING_OPERATIONS: Final[frozenset[str]] = frozenset(
+    op for op, route in ROUTES.items() if route.method != "GET"
+) - {"postPricing", "chatWithAi"}

@@ -81,9 +81,10 @@ class Schedule:
     stale_after_failures: int = 2
 
     def period(self, topic: Topic, busy: bool) -> float:
-        if topic in Topic.fast_topics():
-            return self.fast_interval if busy else self.interval
-        return self.slow_interval
+        """Fast while something in the topic is changing state, else its usual pace."""
+        if busy:
+            return self.fast_interval
+        return self.interval if topic in Topic.fast_topics() else self.slow_interval
 
 
 def diff_mapping(
@@ -101,13 +102,14 @@ def diff_mapping(
 class RefreshEngine:
     """Polls watched topics and publishes what changed.
 
-    ``is_busy`` is asked after each instances fetch: while it returns true
-    (an instance is in a transitional state) the fast interval applies.
+    ``is_busy(topic, data)`` is asked after each fetch: while it returns true
+    (an instance changing state, a volume being created...) that topic is
+    polled at the fast interval.
     """
 
     fetchers: Mapping[Topic, Fetcher]
     schedule: Schedule = field(default_factory=Schedule)
-    is_busy: Callable[[Any], bool] = lambda data: False
+    is_busy: Callable[[Topic, Any], bool] = lambda topic, data: False
     monotonic: Callable[[], float] = time.monotonic
     wall_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
@@ -116,7 +118,7 @@ class RefreshEngine:
         self._watchers: dict[Topic, set[object]] = {t: set() for t in self.fetchers}
         self._listeners: list[Listener] = []
         self._wake = asyncio.Event()
-        self._busy = False
+        self._busy: set[Topic] = set()
         self._paused = False
 
     # -- interest -------------------------------------------------------------
@@ -205,7 +207,7 @@ class RefreshEngine:
         except Exception as exc:  # an API error must never kill the loop
             state.error = exc
             state.failures += 1
-            backoff = self.schedule.period(topic, self._busy) * 2 ** (state.failures - 1)
+            backoff = self.schedule.period(topic, topic in self._busy) * 2 ** (state.failures - 1)
             state.next_due = now + min(backoff, self.schedule.max_backoff)
             update = TopicUpdate(topic, state)
         else:
@@ -217,9 +219,12 @@ class RefreshEngine:
             state.error = None
             state.failures = 0
             state.fetched_at = self.wall_clock()
-            if topic is Topic.INSTANCES:
-                self._busy = self.is_busy(data)
-            state.next_due = now + self.schedule.period(topic, self._busy)
+            busy = self.is_busy(topic, data)
+            if busy:
+                self._busy.add(topic)
+            else:
+                self._busy.discard(topic)
+            state.next_due = now + self.schedule.period(topic, busy)
             update = TopicUpdate(topic, state, changed, removed)
         self._publish(update)
         return update

@@ -72,6 +72,18 @@ def build_fetchers(client: BarrackClient) -> dict[Topic, Fetcher]:
     }
 
 
-def any_transitional(instances: Any) -> bool:
-    """True while some instance is changing state: the engine then polls faster."""
-    return any(is_transitional(vm.status) for vm in (instances or {}).values())
+# Statuses of other resources that settle by themselves within seconds.
+_SETTLING = frozenset({"CREATING", "ATTACHING", "DETACHING", "DELETING"})
+
+
+def is_busy(topic: Topic, data: Any) -> bool:
+    """True while something in ``topic`` is changing state: the engine then polls it faster."""
+    if not isinstance(data, dict):
+        return False
+    if topic is Topic.INSTANCES:
+        return any(is_transitional(vm.status) for vm in data.values())
+    return any(_settling(item) or any(_settling(a) for a in getattr(item, "attachments", ())) for item in data.values())
+
+
+def _settling(item: Any) -> bool:
+    return str(getattr(item, "status", "")).upper() in _SETTLING

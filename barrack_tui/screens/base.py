@@ -25,6 +25,9 @@ class LiveScreen(Screen[None]):
 
     TOPICS: ClassVar[tuple[Topic, ...]] = ()
 
+    # Textual calls ``on_mount`` of every class in the MRO, subclass first:
+    # subclasses define their own ``on_mount`` and must not call this one.
+
     def __init__(self) -> None:
         super().__init__()
         self._dirty: set[Topic] = set()

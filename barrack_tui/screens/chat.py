@@ -22,7 +22,12 @@ from barrack_tui.resources import style_path
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.widgets.account_bar import AccountBar
 from barrack_tui.widgets.chat_panel import ChatPanel
-from barrack_tui.widgets.chat_usage import UsagePlot, UsageView, daily_usage, totals_text
+from barrack_tui.widgets.chat_usage import (
+    UsagePlot,
+    UsageView,
+    daily_usage,
+    totals_text,
+)
 
 
 def conversation_option(info: ConversationInfo) -> Option:
@@ -158,7 +163,10 @@ class ChatScreen(LiveScreen):
             options.highlighted = None
 
     def action_focus_conversations(self) -> None:
-        self.conversations.focus()
+        options = self.conversations
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
+        options.focus()
 
     @on(OptionList.OptionSelected, "#chat-conversations")
     def _open(self, event: OptionList.OptionSelected) -> None:

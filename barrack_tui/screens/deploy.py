@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -26,14 +27,32 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from barrack_tui.api.errors import AmbiguousOutcomeError, BarrackError, ResponseValidationError, ServerError
+from barrack_tui.api.errors import (
+    AmbiguousOutcomeError,
+    BarrackError,
+    ResponseValidationError,
+    ServerError,
+)
 from barrack_tui.deploy_rules import (
     DEFAULT_BUDGET_MIN_HOURS,
+    DEFAULT_OS_VOLUME_GB,
     AccountView,
     Catalogue,
     DeployDraft,
@@ -120,6 +139,7 @@ _NO_LABEL: Final = frozenset({Field.FORM})
 _ALWAYS_SHOWN: Final = frozenset({Field.STOCK, Field.BALANCE, Field.COUNT, Field.VOLUMES, Field.RULES})
 
 Phase = Literal["editing", "sending", "checking", "unknown"]
+WidgetT = TypeVar("WidgetT", bound=Widget)
 
 
 @dataclass(frozen=True)
@@ -137,6 +157,9 @@ def open_deploy(app: BarrackApp, prefill: DeployPrefill | None = None) -> None:
     """Open the deploy form (once: a second ``d`` while it is open does nothing)."""
     if app.services is None or isinstance(app.screen, DeployScreen):
         return
+    if app.services.read_only:
+        app.notify(READ_ONLY_REASON, severity="warning")
+        return
     # Launch carries the setting once app.py passes settings.budget_min_hours through.
     budget = getattr(app.launch, "budget_min_hours", DEFAULT_BUDGET_MIN_HOURS)
     app.push_screen(DeployScreen(prefill, budget_min_hours=budget))
@@ -146,10 +169,13 @@ def _row(caption: str, *widgets: Widget, id: str | None = None) -> Horizontal:
     return Horizontal(Label(caption, classes="caption"), *widgets, classes="row", id=id)
 
 
+def _hidden(widget: WidgetT) -> WidgetT:
+    widget.display = False
+    return widget
+
+
 def _error(field: Field) -> Label:
-    label = Label("", id=f"err-{field.value}", classes="error field-error")
-    label.display = False
-    return label
+    return _hidden(Label("", id=f"err-{field.value}", classes="error field-error"))
 
 
 def _is_ambiguous(error: BarrackError) -> bool:
@@ -176,7 +202,9 @@ class DeployScreen(ModalScreen[DeployResult | None]):
     # Seconds to wait before each listing when a lost answer is reconciled.
     RECONCILE_DELAYS: ClassVar[tuple[float, ...]] = (0.0, 2.0, 5.0)
 
-    def __init__(self, prefill: DeployPrefill | None = None, *, budget_min_hours: float = DEFAULT_BUDGET_MIN_HOURS) -> None:
+    def __init__(
+        self, prefill: DeployPrefill | None = None, *, budget_min_hours: float = DEFAULT_BUDGET_MIN_HOURS
+    ) -> None:
         super().__init__()
         self.prefill = prefill or DeployPrefill()
         self.budget_min_hours = budget_min_hours
@@ -191,9 +219,14 @@ class DeployScreen(ModalScreen[DeployResult | None]):
         self._generated_name = ""
         self._name_seed = ""
         self._option_cache: dict[str, list[Any]] = {}
-        self._catalogue_key: tuple[int, ...] = ()
+        # The cached objects the catalogue was built from (the engine replaces them on fetch).
+        self._catalogue_sources: tuple[object, ...] = (None, None, None)
         self._catalogue: Catalogue | None = None
         self._unknown_detail = ""
+        # What is on screen now, so a check repaints only what changed.
+        self._painted: dict[str, object] = {}
+        self._errors_shown: dict[Field, str] = {}
+        self._state_shown: tuple[bool, str, str, str] | None = None
         # Fields the user (or a prefill) has set: their problems show inline; a field
         # not touched yet is only named in the reason line under the form.
         self._touched: set[Field] = set()
@@ -201,63 +234,94 @@ class DeployScreen(ModalScreen[DeployResult | None]):
     # -- layout ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Options come from the engine's cache at once; the lists refresh as answers arrive.
+        p = self.prefill
+        start = DeployDraft(gpu_model=p.gpu_model, region=p.region, gpu_count=p.gpu_count)
+        options = self._options(start, self.catalogue(), self.account())
         with Vertical(id="dialog"):
             yield Label("Deploy a GPU instance", id="title")
             with Horizontal(id="body"):
                 with VerticalScroll(id="form"):
-                    yield from self._compose_machine()
-                    yield from self._compose_boot()
-                    yield from self._compose_storage()
-                    yield from self._compose_extras()
+                    yield from self._compose_machine(options, start)
+                    yield from self._compose_boot(options)
+                    yield from self._compose_storage(options, start.region)
+                    yield from self._compose_extras(options)
                 with Vertical(id="side"):
                     yield Label("Price per hour", classes="section")
                     yield Static(id="price")
                     yield Static(id="coverage")
                     yield _error(Field.BALANCE)
-                    with VerticalScroll(id="json-box"):
-                        yield Label("Request: POST /deploy-server/", classes="section")
-                        yield Static(id="json")
+                    yield _hidden(
+                        VerticalScroll(
+                            Label("Request: POST /deploy-server/", classes="section"), Static(id="json"), id="json-box"
+                        )
+                    )
             yield Static(id="reason")
             with Horizontal(id="buttons"):
-                yield Button("Check again", id="check-again")
+                yield _hidden(Button("Check again", id="check-again"))
                 yield Button("Cancel", id="cancel")
                 yield Button("Deploy  ctrl+s", id="submit", variant="primary", disabled=True)
         yield Footer()
 
-    def _compose_machine(self) -> ComposeResult:
+    def _select(
+        self,
+        id: str,
+        options: dict[str, Options],
+        prompt: str = "Select",
+        value: Any = None,
+        *,
+        fallback_first: bool = False,
+        required: bool = False,
+    ) -> Select[Any]:
+        """A compact Select with its first options (recorded, so a sync with the same ones is free).
+
+        ``fallback_first``: start on the first option when ``value`` is not offered;
+        ``required``: never blank (only for lists that always have options).
+        """
+        choices = options[id]
+        self._option_cache[f"#{id}"] = [(_plain(label), v) for label, v in choices]
+        values = [v for _, v in choices]
+        if value not in values:
+            value = values[0] if fallback_first and values else Select.NULL
+        return Select(choices, prompt=prompt, value=value, id=id, compact=True, allow_blank=not required)
+
+    def _compose_machine(self, options: dict[str, Options], start: DeployDraft) -> ComposeResult:
         yield _row(
             "GPU",
-            Select([], prompt="Choose a GPU model", id="gpu_model", compact=True),
-            Select([("1 GPU", 1)], value=1, allow_blank=False, id="gpu_count", compact=True),
+            self._select("gpu_model", options, "Choose a GPU model", start.gpu_model),
+            self._select("gpu_count", options, value=start.gpu_count, fallback_first=True, required=True),
         )
         yield _error(Field.MODEL)
         yield _error(Field.COUNT)
-        yield _row("Region", Select([], prompt="Choose a region", id="region", compact=True), Static(id="tier"))
+        yield _row("Region", self._select("region", options, "Choose a region", start.region), Static(id="tier"))
         yield _error(Field.REGION)
         yield Static(id="stock-info")
         yield _error(Field.STOCK)
-        alternatives_list = OptionList(id="alternatives")
-        alternatives_list.display = False
-        yield alternatives_list
+        yield _hidden(OptionList(id="alternatives"))
         yield _row("Name", Input(id="instance_name", compact=True, placeholder="instance name"))
         yield _error(Field.NAME)
 
-    def _compose_boot(self) -> ComposeResult:
+    def _compose_boot(self, options: dict[str, Options]) -> ComposeResult:
+        p = self.prefill
         yield _row(
             "Boot from",
-            Select([("OS image", "image"), ("Volume", "volume")], value="image", allow_blank=False, id="boot", compact=True),
-            Select([], prompt="Choose an image", id="image_name", compact=True),
-            Select([], prompt="Choose a bootable volume", id="volume_id", compact=True),
+            Select(
+                [("OS image", "image"), ("Volume", "volume")], value="image", allow_blank=False, id="boot", compact=True
+            ),
+            self._select("image_name", options, "Choose an image", p.image_name, fallback_first=True),
+            _hidden(self._select("volume_id", options, "Choose a bootable volume")),
         )
         yield _error(Field.IMAGE)
         yield _error(Field.BOOT_VOLUME)
-        yield _row("SSH key", Select([], prompt="Choose an SSH key", id="ssh_key", compact=True))
+        yield _row("SSH key", self._select("ssh_key", options, "Choose an SSH key", p.ssh_key))
         yield _error(Field.SSH_KEY)
-        yield _row(
-            "New key",
-            Input(id="new_key_name", compact=True, placeholder="key name"),
-            Input(id="new_public_key", compact=True, placeholder="ssh-ed25519 AAAA… you@host"),
-            id="new-key-row",
+        yield _hidden(
+            _row(
+                "New key",
+                Input(id="new_key_name", compact=True, placeholder="key name"),
+                Input(id="new_public_key", compact=True, placeholder="ssh-ed25519 AAAA… you@host"),
+                id="new-key-row",
+            )
         )
         yield _error(Field.NEW_KEY_NAME)
         yield _error(Field.NEW_KEY)
@@ -265,30 +329,36 @@ class DeployScreen(ModalScreen[DeployResult | None]):
             "Network",
             Checkbox("Public IP", value=True, id="public_ip", compact=True),
             Label("OS disk GB", classes="inline-caption"),
-            Input("100", id="os_volume", compact=True, restrict=r"\d*", max_length=7),
+            Input(str(DEFAULT_OS_VOLUME_GB), id="os_volume", compact=True, restrict=r"\d*", max_length=7),
         )
         yield _error(Field.OS_VOLUME)
 
-    def _compose_storage(self) -> ComposeResult:
+    def _compose_storage(self, options: dict[str, Options], region: str | None) -> ComposeResult:
         yield _row(
             "New volume",
             Input(id="vol-name", compact=True, placeholder="name"),
-            Input("100", id="vol-size", compact=True, restrict=r"\d*", max_length=7),
+            Input(str(DEFAULT_OS_VOLUME_GB), id="vol-size", compact=True, restrict=r"\d*", max_length=7),
             Label("GB", classes="inline-caption"),
-            Select([], allow_blank=True, prompt="type", id="vol-type", compact=True),
+            self._select("vol-type", options, "type", fallback_first=True),
             Button("Add", id="vol-add", compact=True),
         )
-        yield OptionList(id="volumes-added")
+        yield _hidden(OptionList(id="volumes-added"))
         yield _error(Field.VOLUMES)
-        yield _row("Attach", SelectionList[str](id="existing_volumes", compact=True))
+        attachable = self._attachable(self.account(), region)
+        self._option_cache["#existing_volumes"] = [(_plain(label), v) for label, v in attachable]
+        listing = SelectionList[str](
+            *(Selection(label, v) for label, v in attachable), id="existing_volumes", compact=True
+        )
+        listing.display = bool(attachable)
+        yield _row("Attach", listing)
         yield _error(Field.EXISTING)
 
-    def _compose_extras(self) -> ComposeResult:
+    def _compose_extras(self, options: dict[str, Options]) -> ComposeResult:
         yield _row("Rules", Button("Add rule…", id="rule-add", compact=True), Label("del removes", classes="hint"))
-        yield OptionList(id="rules-list")
+        yield _hidden(OptionList(id="rules-list"))
         yield _error(Field.RULES)
-        yield _row("Startup", Select(startup_options(()), value="none", allow_blank=False, id="startup", compact=True))
-        yield TextArea(id="cloud_init", soft_wrap=True, compact=True)
+        yield _row("Startup", self._select("startup", options, value="none", fallback_first=True, required=True))
+        yield _hidden(TextArea(id="cloud_init", soft_wrap=True, compact=True))
         yield _error(Field.CLOUD_INIT)
         yield _error(Field.SCRIPT)
 
@@ -309,8 +379,6 @@ class DeployScreen(ModalScreen[DeployResult | None]):
 
     def on_mount(self) -> None:
         self._name_seed = self.services.now().isoformat()
-        for hidden in ("#new-key-row", "#volume_id", "#cloud_init", "#json-box", "#check-again", "#volumes-added", "#rules-list"):
-            self.query_one(hidden).display = False
         self.barrack.topic_updates.subscribe(self, self._on_topic_update)
         engine = self.services.engine
         for topic in DEPLOY_TOPICS:
@@ -330,27 +398,16 @@ class DeployScreen(ModalScreen[DeployResult | None]):
             self._check()
 
     def _apply_prefill(self) -> None:
-        p = self.prefill
-        catalogue = self.catalogue()
-        if p.gpu_model in catalogue.models:
-            self.query_one("#gpu_model", Select).value = p.gpu_model
-        if p.region:
-            self._set_if_legal("#region", p.region)
-        self._set_if_legal("#gpu_count", p.gpu_count)
-        self._sync_options()
-        if p.image_name:
-            self._set_if_legal("#image_name", p.image_name)
-        if p.ssh_key:
-            self._set_if_legal("#ssh_key", p.ssh_key)
-        if p.instance_name:
-            self.query_one("#instance_name", Input).value = p.instance_name
+        """What compose could not set: the region for a lone model, the name."""
+        for field, given in ((Field.MODEL, self.prefill.gpu_model), (Field.REGION, self.prefill.region)):
+            if given:
+                self._touched.add(field)
+        if self.prefill.gpu_model and not self.prefill.region:
+            self._model_changed()
+        if self.prefill.instance_name:
+            self.query_one("#instance_name", Input).value = self.prefill.instance_name
         else:
             self._regenerate_name()
-
-    def _set_if_legal(self, selector: str, value: object) -> None:
-        select: Select[Any] = self.query_one(selector, Select)
-        if any(v == value for _, v in select._options):
-            select.value = value
 
     # -- data from the engine's cache -------------------------------------------
 
@@ -365,11 +422,17 @@ class DeployScreen(ModalScreen[DeployResult | None]):
         """The live catalogue, rebuilt only when one of its sources was refetched."""
         pricing, specs, stocks = self._data(Topic.PRICING), self._data(Topic.SPECS), self._data(Topic.STOCKS)
         currency = self.currency()
-        key = (id(pricing), id(specs), id(stocks), hash(currency))
-        if self._catalogue is None or key != self._catalogue_key:
+        sources = (pricing, specs, stocks)
+        same = (
+            self._catalogue is not None
+            and self._catalogue.currency == currency
+            and all(a is b for a, b in zip(sources, self._catalogue_sources, strict=True))
+        )
+        if not same:
             data = pricing.pricing_data if pricing is not None else None
             self._catalogue = Catalogue.build(currency, data, specs, stocks)
-            self._catalogue_key = key
+            self._catalogue_sources = sources
+        assert self._catalogue is not None
         return self._catalogue
 
     def account(self) -> AccountView:
@@ -391,7 +454,9 @@ class DeployScreen(ModalScreen[DeployResult | None]):
         return AccountView(
             balance=balance.balance if balance is not None else None,
             ssh_keys=frozenset(k.name for k in keys.values()) | self._created_keys,
-            images=tuple(image_choices((self._data(Topic.OS_IMAGES) or {}).values(), (self._data(Topic.IMAGES) or {}).values())),
+            images=tuple(
+                image_choices((self._data(Topic.OS_IMAGES) or {}).values(), (self._data(Topic.IMAGES) or {}).values())
+            ),
             volumes=self._data(Topic.VOLUMES) or {},
             instance_names=frozenset(vm.vm_name for vm in instances.values()),
             script_ids=frozenset(scripts),
@@ -416,33 +481,45 @@ class DeployScreen(ModalScreen[DeployResult | None]):
         elif fallback_first and values:
             select.value = values[0]
 
+    def _options(self, draft: DeployDraft, catalogue: Catalogue, account: AccountView) -> dict[str, Options]:
+        """Every Select's options for this draft, by widget id."""
+        offer = catalogue.models.get(draft.gpu_model or "")
+        scripts = self._data(Topic.SCRIPTS) or {}
+        return {
+            "gpu_model": model_options(catalogue, draft.region),
+            "gpu_count": count_options(catalogue, draft.gpu_model),
+            "region": region_options(catalogue, draft.gpu_model),
+            "image_name": image_options(account.images_in(draft.region)),
+            "volume_id": boot_volume_options(account.bootable(), draft.region),
+            "ssh_key": ssh_key_options(account.ssh_keys),
+            "vol-type": volume_type_options(catalogue, offer.tier if offer else None),
+            "startup": startup_options((s.script_id, s.name) for s in scripts.values()),
+        }
+
     def _sync_options(self) -> None:
         draft = self.draft()
-        catalogue = self.catalogue()
         account = self.account()
-        self._set_options("#gpu_model", model_options(catalogue, draft.region))
-        self._set_options("#gpu_count", count_options(catalogue, draft.gpu_model))
-        self._set_options("#region", region_options(catalogue, draft.gpu_model))
-        self._set_options("#image_name", image_options(account.images_in(draft.region)), fallback_first=True)
-        self._set_options("#volume_id", boot_volume_options(account.bootable(), draft.region))
-        self._set_options("#ssh_key", ssh_key_options(account.ssh_keys))
-        offer = catalogue.models.get(draft.gpu_model or "")
-        self._set_options("#vol-type", volume_type_options(catalogue, offer.tier if offer else None), fallback_first=True)
-        scripts = self._data(Topic.SCRIPTS) or {}
-        self._set_options("#startup", startup_options((s.script_id, s.name) for s in scripts.values()), fallback_first=True)
+        fallback = {"gpu_count", "image_name", "vol-type", "startup"}
+        for widget_id, options in self._options(draft, self.catalogue(), account).items():
+            self._set_options(f"#{widget_id}", options, fallback_first=widget_id in fallback)
         self._sync_attachable(account, draft.region)
 
-    def _sync_attachable(self, account: AccountView, region: str | None) -> None:
-        listing: SelectionList[str] = self.query_one("#existing_volumes", SelectionList)
+    @staticmethod
+    def _attachable(account: AccountView, region: str | None) -> Options:
         volumes = sorted(account.attachable(), key=lambda v: (v.region != region, v.name))
-        signature = [(_plain(volume_label(v, region)), v.volume_id) for v in volumes]
+        return [(volume_label(v, region), v.volume_id) for v in volumes]
+
+    def _sync_attachable(self, account: AccountView, region: str | None) -> None:
+        attachable = self._attachable(account, region)
+        signature = [(_plain(label), v) for label, v in attachable]
         if self._option_cache.get("#existing_volumes") == signature:
             return
         self._option_cache["#existing_volumes"] = signature
+        listing: SelectionList[str] = self.query_one("#existing_volumes", SelectionList)
         chosen = set(listing.selected)
         listing.clear_options()
-        listing.add_options([Selection(volume_label(v, region), v.volume_id, v.volume_id in chosen) for v in volumes])
-        listing.display = bool(volumes)
+        listing.add_options([Selection(label, v, v in chosen) for label, v in attachable])
+        listing.display = bool(attachable)
 
     # -- the draft --------------------------------------------------------------
 
@@ -454,7 +531,7 @@ class DeployScreen(ModalScreen[DeployResult | None]):
         """The form's values as the rules read them."""
         ssh = self._value("#ssh_key")
         startup = self._value("#startup") or "none"
-        script_id = startup[len(SCRIPT_PREFIX):] if startup.startswith(SCRIPT_PREFIX) else None
+        script_id = startup[len(SCRIPT_PREFIX) :] if startup.startswith(SCRIPT_PREFIX) else None
         return DeployDraft(
             gpu_model=self._value("#gpu_model"),
             gpu_count=self._value("#gpu_count") or 1,
@@ -495,7 +572,9 @@ class DeployScreen(ModalScreen[DeployResult | None]):
     @on(Input.Changed)
     @on(SelectionList.SelectedChanged)
     @on(TextArea.Changed)
-    def _touch(self, event: Select.Changed | Input.Changed | SelectionList.SelectedChanged[str] | TextArea.Changed) -> None:
+    def _touch(
+        self, event: Select.Changed | Input.Changed | SelectionList.SelectedChanged[str] | TextArea.Changed
+    ) -> None:
         field = _WIDGET_FIELDS.get(event.control.id or "")
         if field is not None:
             self._touched.add(field)
@@ -611,37 +690,48 @@ class DeployScreen(ModalScreen[DeployResult | None]):
             self.server_error = None  # the user changed something: the refusal is history
         self.problems = problems
         shown = {
-            field: message
-            for field, message in problems.items()
-            if field in self._touched or field in _ALWAYS_SHOWN
+            field: message for field, message in problems.items() if field in self._touched or field in _ALWAYS_SHOWN
         }
         if self.server_error is not None:
             shown[self.server_error[0]] = self.server_error[1]
         for field in Field:
-            if field in _NO_LABEL:
-                continue
-            label = self.query_one(f"#err-{field.value}", Label)
-            message = shown.get(field, "")
-            label.update(message)
-            label.display = bool(message)
-            widget_id = FIELD_WIDGETS.get(field)
-            if widget_id:
-                self.query_one(f"#{widget_id}").set_class(bool(message), "-invalid")
+            if field not in _NO_LABEL:
+                self._show_error(field, shown.get(field, ""))
         self._show_machine(draft, catalogue, field_problems=problems)
         preview = price_preview(draft, catalogue, account)
-        self.query_one("#price", Static).update(price_table(preview))
-        self.query_one("#coverage", Static).update(balance_line(account, catalogue.currency, preview))
+        self._paint("#price", preview, lambda: price_table(preview))
+        self._paint("#coverage", (account.balance, preview), lambda: balance_line(account, catalogue.currency, preview))
         complete = not problems.keys() - {Field.FORM}
-        self.query_one("#json", Static).update(
-            Text(request_json(build_request(draft))) if complete else Text("Complete the form to see the request.", style="dim")
+        body = request_json(build_request(draft)) if complete else None
+        self._paint(
+            "#json", body, lambda: Text(body) if body else Text("Complete the form to see the request.", style="dim")
         )
         self._show_state()
 
+    def _paint(self, selector: str, key: object, content: Callable[[], VisualType]) -> None:
+        """Update a Static only when what it shows changed (updates relayout the form)."""
+        if selector in self._painted and self._painted[selector] == key:
+            return
+        self._painted[selector] = key
+        self.query_one(selector, Static).update(content())
+
+    def _show_error(self, field: Field, message: str) -> None:
+        if self._errors_shown.get(field, "") == message:
+            return
+        self._errors_shown[field] = message
+        label = self.query_one(f"#err-{field.value}", Label)
+        label.update(Text(message))
+        label.display = bool(message)
+        widget_id = FIELD_WIDGETS.get(field)
+        if widget_id:
+            self.query_one(f"#{widget_id}").set_class(bool(message), "-invalid")
+
     def _show_machine(self, draft: DeployDraft, catalogue: Catalogue, field_problems: Problems) -> None:
         offer = catalogue.models.get(draft.gpu_model or "")
-        tier = self.query_one("#tier", Static)
-        tier.update(f"tier {offer.tier} · max {offer.max_count}" if offer else "")
-        self.query_one("#stock-info", Static).update(stock_line(catalogue, draft.gpu_model, draft.region, draft.gpu_count))
+        tier = f"tier {offer.tier} · max {offer.max_count}" if offer else ""
+        self._paint("#tier", tier, lambda: Text(tier))
+        stock = stock_line(catalogue, draft.gpu_model, draft.region, draft.gpu_count)
+        self._paint("#stock-info", stock, lambda: Text(stock))
         listing = self.query_one("#alternatives", OptionList)
         out = Field.STOCK in field_problems or (self.server_error is not None and self.server_error[0] is Field.STOCK)
         options = (
@@ -657,6 +747,7 @@ class DeployScreen(ModalScreen[DeployResult | None]):
             self._option_cache["#alternatives"] = signature
             listing.clear_options()
             listing.add_options(options)
+            listing.highlighted = 0 if options else None
         listing.display = bool(options)
         listing.border_title = "In stock now: enter switches to it" if options else ""
 
@@ -664,37 +755,42 @@ class DeployScreen(ModalScreen[DeployResult | None]):
         return self.phase == "editing" and not self.problems
 
     def _show_state(self) -> None:
-        reason = self.query_one("#reason", Static)
-        submit = self.query_one("#submit", Button)
-        submit.disabled = not self.can_submit()
+        text, tone = self._state_line()
+        state = (self.can_submit(), self.phase, text, tone)
+        if state == self._state_shown:
+            return
+        actions_changed = self._state_shown is None or state[:2] != self._state_shown[:2]
+        self._state_shown = state
+        self.query_one("#submit", Button).disabled = not self.can_submit()
         self.query_one("#check-again").display = self.phase == "unknown"
-        reason.remove_class("-error", "-busy", "-ready")
+        reason = self.query_one("#reason", Static)
+        reason.set_classes(tone)
+        reason.update(Text(text))  # a Text: server words are not markup
+        if actions_changed:
+            self.refresh_bindings()
+
+    def _state_line(self) -> tuple[str, str]:
+        """What the line above the buttons says, and its tone class."""
         if self.phase == "sending":
-            reason.update("Deploying… (one request; the form stays until the server answers)")
-            reason.add_class("-busy")
-        elif self.phase == "checking":
-            reason.update("Outcome unknown, checking… (listing instances; nothing is resent)")
-            reason.add_class("-busy")
-        elif self.phase == "unknown":
-            reason.update(
-                f"Outcome unknown: could not list instances ({self._unknown_detail}). "
-                "Nothing was resent; ctrl+r checks again."
+            return "Deploying… (one request; the form stays until the server answers)", "-busy"
+        if self.phase == "checking":
+            return "Outcome unknown, checking… (listing instances; nothing is resent)", "-busy"
+        if self.phase == "unknown":
+            detail = self._unknown_detail
+            return (
+                f"Outcome unknown: could not list instances ({detail}). Nothing was resent; ctrl+r checks again.",
+                "-error",
             )
-            reason.add_class("-error")
-        elif self.problems:
+        if self.problems:
             first = next(iter(self.problems.values()))
             more = len(self.problems) - 1
-            reason.update(f"Can't deploy yet: {first}" + (f"  (+{more} more)" if more else ""))
-            reason.add_class("-error")
-        elif self.server_error is not None and self.server_error[0] is Field.FORM:
-            reason.update(f"Not deployed: {self.server_error[1]}")
-            reason.add_class("-error")
-        else:
-            preview = price_preview(self.draft(), self.catalogue(), self.account())
-            total = rate(preview.total, self.catalogue().currency) if preview else ""
-            reason.update(f"Ready: ctrl+s deploys {self.draft().instance_name} at {total}")
-            reason.add_class("-ready")
-        self.refresh_bindings()
+            return f"Can't deploy yet: {first}" + (f"  (+{more} more)" if more else ""), "-error"
+        if self.server_error is not None and self.server_error[0] is Field.FORM:
+            return f"Not deployed: {self.server_error[1]}", "-error"
+        draft = self.draft()
+        preview = price_preview(draft, self.catalogue(), self.account())
+        total = rate(preview.total, self.catalogue().currency) if preview else ""
+        return f"Ready: ctrl+s deploys {draft.instance_name} at {total}", "-ready"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "submit":
@@ -714,7 +810,9 @@ class DeployScreen(ModalScreen[DeployResult | None]):
             self.notify("A deploy is in flight: wait for its answer", severity="warning")
             return
         if self.phase == "unknown":
-            self.notify("The deploy's outcome is unknown: the instances list will show it if it exists", severity="warning")
+            self.notify(
+                "The deploy's outcome is unknown: the instances list will show it if it exists", severity="warning"
+            )
         self.dismiss(None)
 
     @on(Button.Pressed, "#cancel")
@@ -816,7 +914,9 @@ class DeployScreen(ModalScreen[DeployResult | None]):
             vm = find_instance(listing.instances, name)
             if vm is not None:
                 self._finish(
-                    DeployResult(vm.instance_id, vm.vm_name, vm.hourly_rate, str(vm.currency or self.currency()), reconciled=True)
+                    DeployResult(
+                        vm.instance_id, vm.vm_name, vm.hourly_rate, str(vm.currency or self.currency()), reconciled=True
+                    )
                 )
                 return
         if error is not None:

@@ -110,7 +110,11 @@ def startup_options(scripts: Iterable[tuple[str, str]]) -> Options:
 
 
 def volume_type_options(catalogue: Catalogue, tier: str | None) -> Options:
-    types = catalogue.volume_types(tier) if tier else tuple(dict.fromkeys(t for ts in catalogue.volume_prices.values() for t in ts))
+    types = (
+        catalogue.volume_types(tier)
+        if tier
+        else tuple(dict.fromkeys(t for ts in catalogue.volume_prices.values() for t in ts))
+    )
     return [(Text(kind), kind) for kind in types]
 
 

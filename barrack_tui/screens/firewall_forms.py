@@ -28,7 +28,7 @@ from barrack_tui.api.models import (
 )
 from barrack_tui.catalog import FIREWALLS_PER_ACCOUNT, REGIONS, tier_of_region
 from barrack_tui.resources import style_path
-from barrack_tui.screens.resource_forms import ResourceForm, field_row
+from barrack_tui.screens.resource_forms import CssPaths, ResourceForm, field_row
 from barrack_tui.screens.security_rule_form import PROTOCOLS, SecurityRuleForm
 from barrack_tui.screens.volume_forms import name_problem
 
@@ -48,7 +48,7 @@ def limit_reached(count: int) -> str | None:
 class CreateFirewallForm(ResourceForm[CreateFirewallRequest, FirewallResponse]):
     """Name, description (at most 255 characters) and region; rules are added afterwards."""
 
-    CSS_PATH = [style_path("resource_forms.tcss"), style_path("firewalls.tcss")]
+    CSS_PATH: ClassVar[CssPaths] = [style_path("resource_forms.tcss"), style_path("firewalls.tcss")]
     FIELDS: ClassVar[tuple[str, ...]] = ("name", "description", "region")
 
     def __init__(
@@ -77,7 +77,9 @@ class CreateFirewallForm(ResourceForm[CreateFirewallRequest, FirewallResponse]):
             "description", "Description", Input(placeholder="What it lets in (optional)", id="description")
         )
         options = [(f"{r}  ({tier_of_region(r)})", r) for r in self.region_choices]
-        yield from field_row("region", "Region", Select(options, value=self.initial_region, allow_blank=False, id="region"))
+        yield from field_row(
+            "region", "Region", Select(options, value=self.initial_region, allow_blank=False, id="region")
+        )
 
     def problems(self) -> Mapping[str, str]:
         problems: dict[str, str] = {}
@@ -114,7 +116,7 @@ class FirewallRuleForm(SecurityRuleForm):
     (``response`` then holds the answer, with the new rule's id).
     """
 
-    CSS_PATH = [style_path("security_rule_form.tcss"), style_path("firewalls.tcss")]
+    CSS_PATH: ClassVar[CssPaths] = [style_path("security_rule_form.tcss"), style_path("firewalls.tcss")]
 
     def __init__(
         self,
@@ -131,7 +133,9 @@ class FirewallRuleForm(SecurityRuleForm):
 
     def on_mount(self) -> None:
         # Runs before SecurityRuleForm.on_mount (Textual calls both, subclass first).
-        self.query_one("#title", Label).update(f"Add a rule to firewall {self.firewall.name} ({self.firewall.region})")
+        self.query_one("#title", Label).update(
+            f"Add a rule to firewall {self.firewall.name} ({self.firewall.region})"
+        )
         protocol = self.query_one("#protocol", Select)
         names = [p.name for p in self.protocols]
         protocol.set_options([(name.upper(), name) for name in names])
@@ -170,7 +174,9 @@ class FirewallRuleForm(SecurityRuleForm):
         return not (action == "cancel" and self._sending)
 
 
-def attach_reason(firewall: FirewallResponse, found: Sequence[FirewallInstance], instances: Mapping[str, UserVM]) -> str:
+def attach_reason(
+    firewall: FirewallResponse, found: Sequence[FirewallInstance], instances: Mapping[str, UserVM]
+) -> str:
     """Why no instance can take ``firewall`` (said when the attachable list is empty)."""
     attached = {a.instance_id for a in firewall.attachments}
     in_region = [vm for vm in instances.values() if vm.region == firewall.region]
@@ -189,7 +195,7 @@ class AttachFirewallForm(ResourceForm[list[str], AttachFirewallResponse]):
     the form opens; instances that already have the firewall are left out.
     """
 
-    CSS_PATH = [style_path("resource_forms.tcss"), style_path("firewalls.tcss")]
+    CSS_PATH: ClassVar[CssPaths] = [style_path("resource_forms.tcss"), style_path("firewalls.tcss")]
     FIELDS: ClassVar[tuple[str, ...]] = ("instances",)
 
     def __init__(
@@ -230,8 +236,10 @@ class AttachFirewallForm(ResourceForm[list[str], AttachFirewallResponse]):
             return
         attached = {a.instance_id for a in self.firewall.attachments}
         self.candidates = [
-            i for i in found
-            if i.region == self.firewall.region and i.instance_id not in attached
+            i
+            for i in found
+            if i.region == self.firewall.region
+            and i.instance_id not in attached
             and self._status(i.instance_id) in ("ACTIVE", None)
         ]
         loading.display = False
@@ -241,7 +249,10 @@ class AttachFirewallForm(ResourceForm[list[str], AttachFirewallResponse]):
             return
         selections = self.query_one("#instances", SelectionList)
         selections.add_options(
-            [Selection(f"{i.vm_name}  {i.instance_id}{self._gpu(i.instance_id)}", i.instance_id) for i in self.candidates]
+            [
+                Selection(f"{i.vm_name}  {i.instance_id}{self._gpu(i.instance_id)}", i.instance_id)
+                for i in self.candidates
+            ]
         )
         self.query_one("#submit", Button).disabled = False
         selections.focus()

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
 from barrack_tui.api.errors import APIStatusError, BarrackError
@@ -156,7 +155,7 @@ class FirewallsScreen(LiveScreen):
         super().__init__()
         self._protocols: list[Protocol] | None = None
         self._select_when_listed: str | None = None
-        self._poll_timer: Timer | None = None
+        self._enabled: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
@@ -169,7 +168,9 @@ class FirewallsScreen(LiveScreen):
                 yield Static("", id="actions")
             with Vertical(id="parts"):
                 yield ResourceTable(RULE_COLUMNS, empty_text="No rules: press + to add one", id="rules")
-                yield ResourceTable(ATTACHMENT_COLUMNS, empty_text="Not attached: press a to attach", id="attachments")
+                yield ResourceTable(
+                    ATTACHMENT_COLUMNS, empty_text="Not attached: press a to attach", id="attachments"
+                )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -222,26 +223,10 @@ class FirewallsScreen(LiveScreen):
             self._select_when_listed = None
         self._update_title()
         self._show_detail()
-        self._poll_while_changing()
 
     def _update_title(self) -> None:
         count = len(self.firewalls())
         self.table.border_title = f"Firewalls  {count} of {FIREWALLS_PER_ACCOUNT} allowed"
-
-    def _poll_while_changing(self) -> None:
-        """Firewalls are polled slowly; while one is being set up, ask for it again soon."""
-        changing = any(
-            f.status == "CREATING" or any(a.status == "ATTACHING" for a in f.attachments)
-            for f in self.firewalls().values()
-        )
-        if self._poll_timer is not None or not changing:
-            return
-
-        def poll() -> None:
-            self._poll_timer = None
-            self.services.engine.invalidate(Topic.FIREWALLS)
-
-        self._poll_timer = self.set_timer(self.services.engine.schedule.fast_interval, poll)
 
     @on(ResourceTable.CursorMoved, "#firewalls")
     def _firewall_moved(self) -> None:
@@ -270,7 +255,9 @@ class FirewallsScreen(LiveScreen):
         grid.add_row("ID", firewall.firewall_id)
         grid.add_row("Region", firewall.region)
         grid.add_row("About", firewall.description or "—")
-        grid.add_row("Created", firewall.created_at.strftime("%Y-%m-%d %H:%M UTC") if firewall.created_at else "—")
+        grid.add_row(
+            "Created", firewall.created_at.strftime("%Y-%m-%d %H:%M UTC") if firewall.created_at else "—"
+        )
         grid.add_row("Rules", f"{len(firewall.rules)} · attached to {len(firewall.attachments)}")
         info.update(grid)
         self.rules_table.set_rows({rule.rule_id: rule_row(rule) for rule in firewall.rules})
@@ -293,7 +280,11 @@ class FirewallsScreen(LiveScreen):
             lines.append((f"{READ_ONLY_REASON}\n", "$warning"))
         else:
             reasons = {action: self._reason(action) for action in ACTION_KEYS}
-            ready = [f"{key} {label.lower()}" for action, (key, label) in ACTION_KEYS.items() if reasons[action] is None]
+            ready = [
+                f"{key} {label.lower()}"
+                for action, (key, label) in ACTION_KEYS.items()
+                if reasons[action] is None
+            ]
             if ready:
                 lines.append(("✓ " + " · ".join(ready) + "\n", "$success"))
             for action, (key, label) in ACTION_KEYS.items():
@@ -301,12 +292,22 @@ class FirewallsScreen(LiveScreen):
                 if reason is not None:
                     lines.append((f"✗ {key} {label.lower()}: {reason}\n", "$text-muted"))
         self.query_one("#actions", Static).update(Content.assemble(*lines).rstrip())
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Refresh the footer only when an action became possible or impossible
+        (a footer refresh rebuilds every key: too dear for each cursor move)."""
+        enabled = tuple(self.check_action("act", (action.value,)) for action in FirewallAction)
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     # -- actions --------------------------------------------------------------
 
     def _reason(self, action: FirewallAction) -> str | None:
-        return firewall_blocked(action, self.current(), self.current_rule(), len(self.firewalls()), self.instances())
+        return firewall_blocked(
+            action, self.current(), self.current_rule(), len(self.firewalls()), self.instances()
+        )
 
     def blocked(self, action: FirewallAction) -> str | None:
         return READ_ONLY_REASON if self.services.read_only else self._reason(action)
@@ -364,7 +365,10 @@ class FirewallsScreen(LiveScreen):
             try:
                 self._protocols = list((await self.services.client.firewalls.protocols()).protocols)
             except BarrackError as error:
-                self.notify(f"Could not fetch the supported protocols ({error}); offering TCP, UDP, ICMP", severity="warning")
+                self.notify(
+                    f"Could not fetch the supported protocols ({error}); offering TCP, UDP, ICMP",
+                    severity="warning",
+                )
                 return list(GUIDE_PROTOCOLS)
         return self._protocols
 
@@ -395,14 +399,18 @@ class FirewallsScreen(LiveScreen):
         async def add(request: VMSecurityRuleRequest) -> AddFirewallRuleResponse:
             response = await self._send(client.add_rule(firewall_id, request), Topic.FIREWALLS)
             self.services.engine.patch(
-                Topic.FIREWALLS, firewall_id, lambda f: f.model_copy(update={"rules": [*f.rules, response.rule]})
+                Topic.FIREWALLS,
+                firewall_id,
+                lambda f: f.model_copy(update={"rules": [*f.rules, response.rule]}),
             )
             return response
 
         form = FirewallRuleForm(firewall, await self._supported_protocols(), add)
         if await self.app.push_screen_wait(form) is not None and form.response is not None:
             self.rules_table.cursor_key = form.response.rule.rule_id
-            self.notify(f"Rule added to {firewall.name}: {describe_rule(form.response.rule)} (applies within ~10 minutes)")
+            self.notify(
+                f"Rule added to {firewall.name}: {describe_rule(form.response.rule)} (applies within ~10 minutes)"
+            )
 
     async def _remove_rule(self, firewall: FirewallResponse, rule: FirewallRule) -> None:
         client = self.services.client.firewalls
@@ -418,12 +426,17 @@ class FirewallsScreen(LiveScreen):
             return response
 
         names = attachment_names(firewall, self.instances())
-        note = (
-            f"From firewall {firewall.name}. "
-            + (f"Its instances ({', '.join(names)}) lose it within about 10 minutes." if names else "It is attached to no instance.")
+        note = f"From firewall {firewall.name}. " + (
+            f"Its instances ({', '.join(names)}) lose it within about 10 minutes."
+            if names
+            else "It is attached to no instance."
         )
         form = ConfirmForm(
-            f"Remove rule {describe_rule(rule)}?", remove, note=note, submit_label="Remove", busy_label="Removing…"
+            f"Remove rule {describe_rule(rule)}?",
+            remove,
+            note=note,
+            submit_label="Remove",
+            busy_label="Removing…",
         )
         if await self.app.push_screen_wait(form) is not None:
             self.notify(f"Rule {rule_id} removed from {firewall.name}")
@@ -438,7 +451,9 @@ class FirewallsScreen(LiveScreen):
         async def attach(instance_ids: list[str]) -> AttachFirewallResponse:
             response = await self._send(client.attach(firewall_id, instance_ids), Topic.FIREWALLS)
             self.services.engine.patch(
-                Topic.FIREWALLS, firewall_id, lambda f: f.model_copy(update={"attachments": response.attachments})
+                Topic.FIREWALLS,
+                firewall_id,
+                lambda f: f.model_copy(update={"attachments": response.attachments}),
             )
             return response
 

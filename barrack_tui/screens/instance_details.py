@@ -104,7 +104,6 @@ class InstanceDetailsScreen(LiveScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     def apply_update(self, update: TopicUpdate) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.widgets import Footer, Input
 
 from barrack_tui.catalog import DEFAULT_SSH_USER
@@ -31,6 +32,7 @@ from barrack_tui.widgets.table_model import Cell, Column
 
 if TYPE_CHECKING:
     from barrack_tui.api.models import UserVM
+    from barrack_tui.widgets.chat_panel import ChatPanel
     from barrack_tui.app import BarrackApp
 
 COLUMNS = (
@@ -98,6 +100,7 @@ class InstancesScreen(LiveScreen):
         Binding("y", "copy_ip", "Copy IP", show=False),
         Binding("Y", "copy_ssh", "Copy ssh cmd", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("a", "toggle_assistant", "Assistant"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
 
@@ -105,17 +108,18 @@ class InstancesScreen(LiveScreen):
         super().__init__()
         self._rows: dict[str, dict[str, object]] = {}
         self._rows_minute: datetime | None = None
+        self._key_states: frozenset[str] | None = None
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
         yield ModeBar("instances", id="mode-bar")
         yield Input(placeholder="Filter: name, id, status, GPU, region, IP…", id="filter")
-        yield ResourceTable(COLUMNS, empty_text="No instances yet: press d to deploy one", id="instances")
+        with Horizontal(id="body"):
+            yield ResourceTable(COLUMNS, empty_text="No instances yet: press d to deploy one", id="instances")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        super().on_mount()
         self.query_one(ResourceTable).focus()
 
     # -- data -----------------------------------------------------------------
@@ -146,7 +150,17 @@ class InstancesScreen(LiveScreen):
                 if key in instances:
                     self._rows[key] = instance_row(instances[key], now)
         self.table.set_rows(dict(self._rows))
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Re-check which action keys are enabled, only when the targets' states changed.
+
+        Rebuilding the footer is not free; most refreshes change no state.
+        """
+        states = frozenset(vm.status for vm in self.targets())
+        if states != self._key_states:
+            self._key_states = states
+            self.refresh_bindings()
 
     def targets(self) -> list[UserVM]:
         """The marked rows, or else the row under the cursor."""
@@ -166,9 +180,42 @@ class InstancesScreen(LiveScreen):
             return None if blocked_reason(self.barrack, kind, self.targets()) else True
         return True
 
+    @on(ResourceTable.SelectionChanged)
+    def _marks_changed(self) -> None:
+        self._refresh_keys()
+
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self) -> None:
-        self.refresh_bindings()
+        self._refresh_keys()
+        panel = self._assistant()
+        if panel is not None and panel.display:
+            panel.refresh_context()
+
+    def _assistant(self) -> ChatPanel | None:
+        found = self.query("#assistant")
+        return found.first() if found else None  # type: ignore[return-value]
+
+    def action_toggle_assistant(self) -> None:
+        """Show the AI assistant beside the table (mounted on first use: it is heavy)."""
+        panel = self._assistant()
+        if panel is None:
+            from barrack_tui.widgets.chat_panel import ChatPanel
+
+            panel = ChatPanel(self._describe_selection, id="assistant")
+            self.query_one("#body").mount(panel)
+            self.call_after_refresh(panel.focus_input)
+            return
+        panel.display = not panel.display
+        if panel.display:
+            panel.focus_input()
+        else:
+            self.table.focus()
+
+    def _describe_selection(self) -> str | None:
+        from barrack_tui.chat_context import describe_instance
+
+        vm = self.current()
+        return describe_instance(vm, self.services.now()) if vm is not None else None
 
     @on(ResourceTable.RowActivated)
     def action_details(self) -> None:

@@ -248,7 +248,7 @@ class KeysScreen(LiveScreen):
             return
         users = users_of(key, self.instances())
         if users:
-            used = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+            used = ", ".join(users[:2]) + (f" and {len(users) - 2} more" if len(users) > 2 else "")
             deletable = f"refused while {len(users)} instance{'s use' if len(users) > 1 else ' uses'} it"
         elif key.in_use:
             used, deletable = "an instance", "refused while it is in use"

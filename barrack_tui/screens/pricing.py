@@ -284,7 +284,7 @@ class PricingScreen(LiveScreen):
         self._billing = {name: records for name, records in results if records}
         total = len(self.instances())
         count = sum(len(r) for r in self._billing.values())
-        self._billing_note = f"{count} billing records of the {len(chosen)} costliest of {total} instances"
+        self._billing_note = f"Plot: {count} billing records, {len(chosen)} costliest of {total} instances"
         if failures:
             self._billing_note += f"; {len(failures)} failed ({failures[0]})"
             self.notify(f"Billing could not be loaded for {len(failures)} instances: {failures[0]}", severity="error")

@@ -17,7 +17,8 @@ sent while any remains.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from typing import ClassVar, Generic, Literal, TypeVar
+from pathlib import PurePath
+from typing import ClassVar, Generic, Literal, TypeAlias, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -26,7 +27,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+)
 
 from barrack_tui.api.errors import AmbiguousOutcomeError, BarrackError
 from barrack_tui.resources import style_path
@@ -34,6 +44,8 @@ from barrack_tui.resources import style_path
 RequestT = TypeVar("RequestT")
 ResultT = TypeVar("ResultT")
 ButtonVariant = Literal["default", "primary", "success", "warning", "error"]
+# A screen's CSS_PATH made of several stylesheets (the list form Textual accepts).
+CssPaths: TypeAlias = list[str | PurePath]
 
 AMBIGUOUS_HINT = "The server may have done it anyway: the list refreshes now, check it before trying again."
 

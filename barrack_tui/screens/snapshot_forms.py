@@ -34,10 +34,13 @@ from barrack_tui.catalog import (
     volume_hourly_rate,
 )
 from barrack_tui.format import rate
-from barrack_tui.screens.resource_forms import ResourceForm, field_row
+from barrack_tui.resources import style_path
+from barrack_tui.screens.resource_forms import CssPaths, ResourceForm, field_row
 
 if TYPE_CHECKING:
-    from barrack_tui.api.models import Image, Snapshot, UserVM
+    from barrack_tui.api.models import Image, PricingResponse, Snapshot, UserVM
+
+FORM_CSS: CssPaths = [style_path("resource_forms.tcss"), style_path("snapshots.tcss")]
 
 # Descriptions: the guide caps firewall descriptions at 255 characters; the
 # same cap is assumed for snapshots, images and scripts (the simulator agrees).
@@ -60,7 +63,13 @@ def fit_name(base: str, suffix: str) -> str:
     return base[: NAME_MAX_LEN - len(suffix)] + suffix
 
 
-def snapshot_price(currency: str) -> float:
+def snapshot_price(currency: str, pricing: PricingResponse | None = None) -> float:
+    """$/h of one snapshot: from the pricing endpoint when it was fetched, else the list price."""
+    snapshots = pricing.pricing_data.snapshots if pricing is not None else None
+    entry = snapshots.pricing.get("legacy") if snapshots is not None else None  # type: ignore[call-overload]
+    live = entry.prices.in_currency(currency) if entry is not None else None
+    if live is not None:
+        return live
     return SNAPSHOT_PRICE.get(currency, SNAPSHOT_PRICE["USD"])  # type: ignore[call-overload,no-any-return]
 
 
@@ -71,6 +80,7 @@ def vm_choice(vm: UserVM) -> str:
 class CreateSnapshotForm(ResourceForm[CreateSnapshotRequest, "Snapshot"]):
     """Snapshot one of the instances the API calls eligible (ACTIVE, legacy tier)."""
 
+    CSS_PATH: ClassVar = FORM_CSS
     FIELDS: ClassVar = ("instance", "name", "description")
 
     def __init__(
@@ -81,6 +91,7 @@ class CreateSnapshotForm(ResourceForm[CreateSnapshotRequest, "Snapshot"]):
         taken_names: Collection[str],
         snapshot_count: int,
         now: datetime,
+        hourly_price: float,
         currency: str = "USD",
     ) -> None:
         super().__init__("Create a snapshot", submit, submit_label="Create snapshot", busy_label="Creating…")
@@ -88,6 +99,7 @@ class CreateSnapshotForm(ResourceForm[CreateSnapshotRequest, "Snapshot"]):
         self.taken_names = set(taken_names)
         self.snapshot_count = snapshot_count
         self.now = now
+        self.hourly_price = hourly_price
         self.currency = currency
         self._instance: str | None = next(iter(self.eligible), None)
 
@@ -96,10 +108,9 @@ class CreateSnapshotForm(ResourceForm[CreateSnapshotRequest, "Snapshot"]):
         return fit_name(vm.vm_name, f"-{self.now:%Y%m%d-%H%M}") if vm else ""
 
     def compose_body(self) -> ComposeResult:
-        price = snapshot_price(self.currency)
         yield Static(
             f"Only ACTIVE legacy-tier instances can be snapshotted. A snapshot costs "
-            f"{rate(price, self.currency)} (fixed {SNAPSHOT_SIZE_GB} GB) until you delete it.",
+            f"{rate(self.hourly_price, self.currency)} (fixed {SNAPSHOT_SIZE_GB} GB) until you delete it.",
             id="note",
         )
         options = [(vm_choice(vm), vm.instance_id) for vm in self.eligible.values()]
@@ -138,8 +149,7 @@ class CreateSnapshotForm(ResourceForm[CreateSnapshotRequest, "Snapshot"]):
         return problems
 
     def preview(self) -> str:
-        price = snapshot_price(self.currency)
-        total = price * (self.snapshot_count + 1)
+        total = self.hourly_price * (self.snapshot_count + 1)
         return f"With this one, your {self.snapshot_count + 1} snapshots cost {rate(total, self.currency)}."
 
     def build(self) -> CreateSnapshotRequest:
@@ -173,6 +183,7 @@ def restore_estimate(snapshot: Snapshot, gpu_hourly: float | None, currency: str
 class RestoreSnapshotForm(ResourceForm[RestoreSnapshotRequest, "UserVM"]):
     """Restoring makes a NEW instance from a SUCCESS snapshot; it bills like any instance."""
 
+    CSS_PATH: ClassVar = FORM_CSS
     FIELDS: ClassVar = ("instance-name", "ssh-key")
 
     def __init__(
@@ -239,6 +250,7 @@ class RestoreSnapshotForm(ResourceForm[RestoreSnapshotRequest, "UserVM"]):
 class CreateImageForm(ResourceForm[CreateImageFromSnapshotRequest, "Image"]):
     """A custom image from a SUCCESS snapshot, in the snapshot's region."""
 
+    CSS_PATH: ClassVar = FORM_CSS
     FIELDS: ClassVar = ("name", "description")
 
     def __init__(

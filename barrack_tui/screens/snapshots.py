@@ -156,7 +156,9 @@ def detail(title: Content | None, rows: Iterable[tuple[str, str | Content]]) -> 
     return Content("\n").join(lines)
 
 
-def billing_rows(snap: Snapshot | None, billing: SnapshotBillingResponse, currency: str) -> list[tuple[str, str]]:
+def billing_rows(
+    snap: Snapshot | None, billing: SnapshotBillingResponse, currency: str, hourly_price: float
+) -> list[tuple[str, str]]:
     """This snapshot's running cost and all snapshots' together (snapshot billing endpoint)."""
     currency = str(billing.currency or currency)
     rows: list[tuple[str, str]] = []
@@ -176,7 +178,7 @@ def billing_rows(snap: Snapshot | None, billing: SnapshotBillingResponse, curren
     summary = billing.summary
     rows.append(("All snapshots", f"{summary.active_count} billing now · {rate(open_hourly, currency)}"))
     rows.append(("", f"{duration(summary.total_minutes * 60)} · {money(summary.total_cost, currency)} in total"))
-    price = rate(snapshot_price(currency), currency)
+    price = rate(hourly_price, currency)
     rows.append(("Price", f"{price} each, fixed {SNAPSHOT_SIZE_GB} GB, legacy only"))
     return rows
 
@@ -272,6 +274,10 @@ class SnapshotsScreen(LiveScreen):
         balance = self.services.engine.data(Topic.BALANCE)
         return str(balance.currency) if balance is not None else "USD"
 
+    def snapshot_hourly(self) -> float:
+        """One snapshot's $/h: live when another screen fetched the prices, else the list price."""
+        return snapshot_price(self.currency(), self.services.engine.data(Topic.PRICING))
+
     def apply_update(self, update: TopicUpdate) -> None:
         name = {Topic.SNAPSHOTS: "snapshots", Topic.IMAGES: "images", Topic.OS_IMAGES: "os-images"}[update.topic]
         table = self.table(name)
@@ -346,7 +352,7 @@ class SnapshotsScreen(LiveScreen):
         elif self.billing is None:
             billing.update("Loading…")
         else:
-            billing.update(detail(None, billing_rows(snap, self.billing, self.currency())))
+            billing.update(detail(None, billing_rows(snap, self.billing, self.currency(), self.snapshot_hourly())))
         info = self.query_one("#snapshot-info", Static)
         if snap is None:
             info.update("")
@@ -508,6 +514,7 @@ class SnapshotsScreen(LiveScreen):
             taken_names={s.name for s in snapshots.values()},
             snapshot_count=len(snapshots),
             now=services.now(),
+            hourly_price=self.snapshot_hourly(),
             currency=self.currency(),
         )
         snap = await self.app.push_screen_wait(form)
@@ -515,7 +522,7 @@ class SnapshotsScreen(LiveScreen):
             return
         self.query_one("#tabs", TabbedContent).active = "snapshots-tab"
         self.select_later("snapshots", snap.snapshot_id)
-        price = rate(snapshot_price(self.currency()), self.currency())
+        price = rate(self.snapshot_hourly(), self.currency())
         self.notify(f"Creating snapshot {snap.name} of {snap.vm_name or snap.instance_id}: {price} from now on")
 
     def action_restore(self) -> None:

@@ -25,13 +25,19 @@ from barrack_tui.api.models import (
     UserVM,
     VolumeResponse,
 )
-from barrack_tui.catalog import REGIONS, VOLUME_MAX_GB, VOLUME_PRICES, tier_of_region, volume_hourly_rate
+from barrack_tui.catalog import (
+    REGIONS,
+    VOLUME_MAX_GB,
+    VOLUME_PRICES,
+    tier_of_region,
+    volume_hourly_rate,
+)
 from barrack_tui.format import money, rate
 from barrack_tui.resources import style_path
-from barrack_tui.screens.resource_forms import ResourceForm, field_row
+from barrack_tui.screens.resource_forms import CssPaths, ResourceForm, field_row
 
 HOURS_PER_MONTH = 730
-FORM_CSS = [style_path("resource_forms.tcss"), style_path("volumes.tcss")]
+FORM_CSS: CssPaths = [style_path("resource_forms.tcss"), style_path("volumes.tcss")]
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,9 @@ class VolumePricing:
     @classmethod
     def from_catalog(cls, currency: str = "USD") -> VolumePricing:
         prices = {
-            tier: {vtype: by_currency.get(currency, by_currency["USD"]) for vtype, by_currency in types.items()}
+            tier: {
+                vtype: by_currency.get(currency, by_currency["USD"]) for vtype, by_currency in types.items()
+            }
             for tier, types in VOLUME_PRICES.items()
         }
         return cls(prices, currency)
@@ -87,7 +95,7 @@ def name_problem(name: str, taken: Iterable[str], what: str = "Volume") -> str |
 class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
     """Name, region, a type valid for the region's tier, size, and an OS image if bootable."""
 
-    CSS_PATH = FORM_CSS
+    CSS_PATH: ClassVar[CssPaths] = FORM_CSS
     FIELDS: ClassVar[tuple[str, ...]] = ("name", "region", "volume_type", "size", "bootable", "image_name")
 
     def __init__(
@@ -113,7 +121,9 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
         yield from field_row("name", "Name", Input(placeholder="datasets", id="name"))
         region_options = [(f"{r}  ({tier_of_region(r)})", r) for r in self.region_choices]
         yield from field_row(
-            "region", "Region", Select(region_options, value=self.initial_region, allow_blank=False, id="region")
+            "region",
+            "Region",
+            Select(region_options, value=self.initial_region, allow_blank=False, id="region"),
         )
         yield from field_row("volume_type", "Type", Select([], prompt="Type", id="volume_type"))
         yield from field_row("size", "Size (GB)", Input(value="100", restrict=r"\d*", id="size"))
@@ -155,7 +165,9 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
         if self.tier is None:
             problems["region"] = f"{self.chosen_region or 'No region'} is not a Barrack region"
         elif self.text("volume_type") not in types:
-            problems["volume_type"] = f"Choose a type offered on the {self.tier} tier: {', '.join(types) or 'none'}"
+            problems["volume_type"] = (
+                f"Choose a type offered on the {self.tier} tier: {', '.join(types) or 'none'}"
+            )
         size = validation.volume_size(self.text("size"))
         if size:
             problems["size"] = size
@@ -170,7 +182,7 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
 
     def preview(self) -> str | Text:
         size = self.text("size")
-        if not size.isdigit() or not self.text("volume_type"):
+        if validation.volume_size(size) or not self.text("volume_type"):
             return ""
         hourly = self.pricing.hourly(self.tier, self.text("volume_type"), int(size))
         return f"Costs {rate_line(hourly, self.pricing.currency)} while unattached; attached, it bills with the instance."
@@ -190,7 +202,7 @@ class CreateVolumeForm(ResourceForm[CreateVolumeRequest, VolumeResponse]):
 class CloneVolumeForm(ResourceForm[str, VolumeResponse]):
     """A copy of a volume under a new name, in the same region."""
 
-    CSS_PATH = FORM_CSS
+    CSS_PATH: ClassVar[CssPaths] = FORM_CSS
     FIELDS: ClassVar[tuple[str, ...]] = ("name",)
 
     def __init__(
@@ -229,7 +241,7 @@ class CloneVolumeForm(ResourceForm[str, VolumeResponse]):
 class ResizeVolumeForm(ResourceForm[int, VolumeResponse]):
     """Grow a volume; shows the $/h before and after."""
 
-    CSS_PATH = FORM_CSS
+    CSS_PATH: ClassVar[CssPaths] = FORM_CSS
     FIELDS: ClassVar[tuple[str, ...]] = ("size",)
 
     def __init__(
@@ -257,7 +269,9 @@ class ResizeVolumeForm(ResourceForm[int, VolumeResponse]):
 
     def new_rate(self, size_gb: int) -> float | None:
         v = self.volume
-        hourly = self.pricing.hourly(str(v.tier) if v.tier else tier_of_region(v.region), str(v.volume_type), size_gb)
+        hourly = self.pricing.hourly(
+            str(v.tier) if v.tier else tier_of_region(v.region), str(v.volume_type), size_gb
+        )
         if hourly is None and v.hourly_rate is not None and v.size_gb:
             hourly = v.hourly_rate * size_gb / v.size_gb
         return hourly
@@ -298,7 +312,7 @@ def attach_candidates(volume: VolumeResponse, instances: Iterable[UserVM]) -> tu
 class AttachVolumeForm(ResourceForm[str, AttachVolumesResponse]):
     """Pick the instance to attach a volume to, among the ones that can take it."""
 
-    CSS_PATH = FORM_CSS
+    CSS_PATH: ClassVar[CssPaths] = FORM_CSS
     FIELDS: ClassVar[tuple[str, ...]] = ("instance",)
 
     def __init__(
@@ -316,7 +330,9 @@ class AttachVolumeForm(ResourceForm[str, AttachVolumesResponse]):
 
     def compose_body(self) -> ComposeResult:
         v = self.volume
-        yield Static(f"{v.size_gb:,} GB {v.volume_type} in {v.region}: ACTIVE instances in {v.region}", id="note")
+        yield Static(
+            f"{v.size_gb:,} GB {v.volume_type} in {v.region}: ACTIVE instances in {v.region}", id="note"
+        )
         options = [
             Option(f"{vm.vm_name}  {vm.instance_id}  {vm.gpu_model} x{vm.gpu_count}", id=vm.instance_id)
             for vm in self.candidates

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static
 
 from barrack_tui.api.errors import APIStatusError, BarrackError
@@ -93,7 +92,9 @@ def _instance_name(instance_id: str, instances: Mapping[str, UserVM]) -> str:
     return vm.vm_name if vm is not None else instance_id
 
 
-def volume_blocked(action: VolumeAction, volume: VolumeResponse | None, instances: Mapping[str, UserVM]) -> str | None:
+def volume_blocked(
+    action: VolumeAction, volume: VolumeResponse | None, instances: Mapping[str, UserVM]
+) -> str | None:
     """Why ``action`` cannot run on ``volume`` now (the guide's rules), or None when it can."""
     if action is VolumeAction.CREATE:
         return None
@@ -175,7 +176,7 @@ class VolumesScreen(LiveScreen):
         self._billing_loading = False
         self._pricing: VolumePricing | None = None
         self._select_when_listed: str | None = None
-        self._poll_timer: Timer | None = None
+        self._enabled: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
@@ -213,6 +214,11 @@ class VolumesScreen(LiveScreen):
         return self.volumes().get(key) if key else None
 
     @property
+    def billing(self) -> VolumeHourlyBillingResponse | None:
+        """The account's volume billing, once fetched (the pane shows the selected volume's share)."""
+        return self._billing
+
+    @property
     def currency(self) -> str:
         balance = self.services.engine.data(Topic.BALANCE)
         return str(balance.currency) if balance is not None else "USD"
@@ -233,18 +239,6 @@ class VolumesScreen(LiveScreen):
             self.table.cursor_key = self._select_when_listed
             self._select_when_listed = None
         self._show_detail()
-        self._poll_while_creating()
-
-    def _poll_while_creating(self) -> None:
-        """Volumes are polled slowly; while one is being created, ask for it again soon."""
-        if self._poll_timer is not None or not any(v.status == "creating" for v in self.volumes().values()):
-            return
-
-        def poll() -> None:
-            self._poll_timer = None
-            self.services.engine.invalidate(Topic.VOLUMES)
-
-        self._poll_timer = self.set_timer(self.services.engine.schedule.fast_interval, poll)
 
     @on(ResourceTable.CursorMoved, "#volumes")
     def _cursor_moved(self) -> None:
@@ -260,7 +254,16 @@ class VolumesScreen(LiveScreen):
         if volume is not None and self._billing_stale and not self._billing_loading:
             self._load_billing()
         self.query_one("#actions", Static).update(self._actions_text())
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Refresh the footer only when an action became possible or impossible
+        (a footer refresh rebuilds every key: too dear for each cursor move)."""
+        enabled = tuple(self.check_action("act", (action.value,)) for action in VolumeAction)
+        enabled += (self.check_action("open_instance", ()),)
+        if enabled != self._enabled:
+            self._enabled = enabled
+            self.refresh_bindings()
 
     def _title(self, volume: VolumeResponse | None) -> Content:
         if volume is None:
@@ -278,7 +281,10 @@ class VolumesScreen(LiveScreen):
         attached = "—"
         if volume.attached_to:
             vm = self.instances().get(volume.attached_to)
-            attached = f"{vm.vm_name} · {vm.status}" if vm else volume.attached_to
+            if vm is None:
+                attached = volume.attached_to
+            else:
+                attached = vm.vm_name if vm.status == "ACTIVE" else f"{vm.vm_name} ({vm.status})"
         grid.add_row("Attached to", attached)
         if volume.is_boot:
             boot = f"boot · {volume.image_name or 'OS'}"
@@ -287,7 +293,9 @@ class VolumesScreen(LiveScreen):
         else:
             boot = "data volume"
         grid.add_row("Boot", boot)
-        grid.add_row("Created", volume.created_at.strftime("%Y-%m-%d %H:%M UTC") if volume.created_at else "—")
+        grid.add_row(
+            "Created", volume.created_at.strftime("%Y-%m-%d %H:%M UTC") if volume.created_at else "—"
+        )
         grid.add_row("Rate", rate(volume.hourly_rate, self.currency))
         return grid
 
@@ -331,7 +339,10 @@ class VolumesScreen(LiveScreen):
         if records:
             minutes = sum(r.total_duration_minutes for r in records)
             total = sum(r.total_cost for r in records)
-            table.add_row(Text(f"Total, {duration(minutes * 60)}", style="bold"), Text(money(total, self.currency), style="bold"))
+            table.add_row(
+                Text(f"Total, {duration(minutes * 60)}", style="bold"),
+                Text(money(total, self.currency), style="bold"),
+            )
         else:
             table.add_row(Text("No records of its own", style="italic"), "")
         if volume.attached_to:
@@ -347,7 +358,11 @@ class VolumesScreen(LiveScreen):
             return Content.assemble(*lines).rstrip()
         volume, instances = self.current(), self.instances()
         reasons = {action: volume_blocked(action, volume, instances) for action in ACTION_KEYS}
-        ready = [f"{key} {label.lower()}" for action, (key, label) in ACTION_KEYS.items() if reasons[action] is None]
+        ready = [
+            f"{key} {label.lower()}"
+            for action, (key, label) in ACTION_KEYS.items()
+            if reasons[action] is None
+        ]
         if ready:
             lines.append(("✓ " + " · ".join(ready) + "\n", "$success"))
         for action, (key, label) in ACTION_KEYS.items():
@@ -516,7 +531,9 @@ class VolumesScreen(LiveScreen):
         client = self.services.client.volumes
 
         async def clone(name: str) -> VolumeResponse:
-            return (await self._send(client.clone(volume.volume_id, name), Topic.VOLUMES, Topic.BALANCE)).volume
+            return (
+                await self._send(client.clone(volume.volume_id, name), Topic.VOLUMES, Topic.BALANCE)
+            ).volume
 
         form = CloneVolumeForm(
             volume, clone, taken_names=[v.name for v in self.volumes().values()], currency=self.currency
@@ -528,7 +545,11 @@ class VolumesScreen(LiveScreen):
 
     async def _resize_volume(self, volume: VolumeResponse) -> None:
         client = self.services.client.volumes
-        topics = (Topic.VOLUMES, Topic.INSTANCES, Topic.BALANCE) if volume.attached_to else (Topic.VOLUMES, Topic.BALANCE)
+        topics = (
+            (Topic.VOLUMES, Topic.INSTANCES, Topic.BALANCE)
+            if volume.attached_to
+            else (Topic.VOLUMES, Topic.BALANCE)
+        )
 
         async def resize(size: int) -> VolumeResponse:
             grown = (await self._send(client.resize(volume.volume_id, size), *topics)).volume
@@ -538,7 +559,9 @@ class VolumesScreen(LiveScreen):
         form = ResizeVolumeForm(volume, resize, pricing=await self._volume_pricing())
         grown = await self.app.push_screen_wait(form)
         if grown is not None:
-            self.notify(f"Resized {grown.name} to {grown.size_gb:,} GB ({rate(grown.hourly_rate, self.currency)})")
+            self.notify(
+                f"Resized {grown.name} to {grown.size_gb:,} GB ({rate(grown.hourly_rate, self.currency)})"
+            )
 
     async def _delete_volume(self, volume: VolumeResponse) -> None:
         client = self.services.client.volumes
@@ -550,7 +573,9 @@ class VolumesScreen(LiveScreen):
             f"Permanent: the {volume.size_gb:,} GB of data on it are lost. "
             f"Saves {rate(volume.hourly_rate, self.currency)}."
         )
-        form = ConfirmForm(f"Delete volume {volume.name}?", delete, note=note, phrase=volume.name, busy_label="Deleting…")
+        form = ConfirmForm(
+            f"Delete volume {volume.name}?", delete, note=note, phrase=volume.name, busy_label="Deleting…"
+        )
         if await self.app.push_screen_wait(form) is not None:
             self.notify(f"Deleted volume {volume.name}")
 

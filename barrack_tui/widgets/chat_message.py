@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import re
 import time
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Awaitable, Callable
+from typing import ClassVar, Final, Protocol
 
 from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Markdown, Static
-from textual.widgets.markdown import MarkdownStream
 
 from barrack_tui.chat_store import Turn
 
@@ -26,12 +25,70 @@ def last_code_block(markdown: str) -> str | None:
     return blocks[-1] if blocks else None
 
 
+class BlockBoundaries:
+    """Finds, in Markdown that arrives piece by piece, where a new top-level block
+    surely starts: at a line after a blank line, outside a fenced code block, that
+    does not continue a list, a table or an indented block.
+
+    :meth:`feed` returns those offsets in the piece it is given. A line whose
+    start came in an earlier piece, or whose first characters are not known yet,
+    is never a boundary (one is missed rather than guessed).
+    """
+
+    _FENCE: Final = re.compile(r" {0,3}(`{3,}|~{3,})")
+    _CONTINUES: Final = re.compile(r"\s|[-*+](\s|$)|\d{1,9}[.)](\s|$)|\|")
+    _UNSURE_START: Final = frozenset("-*+|0123456789")  # may open a list item or a table row
+    _DECIDE: Final = 4  # characters needed to judge a line that starts like one
+
+    def __init__(self) -> None:
+        self._line = ""
+        self._fence: str | None = None
+        self._after_blank = False
+
+    def feed(self, text: str) -> list[int]:
+        cuts: list[int] = []
+        offset = 0
+        for piece in text.splitlines(keepends=True):
+            starts_here = not self._line
+            line = self._line + piece
+            complete = piece.endswith(("\n", "\r"))
+            known = complete or line[:1] not in self._UNSURE_START or len(line) >= self._DECIDE
+            opens_block = self._fence is None and self._after_blank and line.strip() != ""
+            if starts_here and known and opens_block and not self._CONTINUES.match(line):
+                cuts.append(offset)
+            if complete:
+                self._finish(line.rstrip("\r\n"))
+                self._line = ""
+            else:
+                self._line = line
+            offset += len(piece)
+        return cuts
+
+    def _finish(self, line: str) -> None:
+        fence = self._FENCE.match(line)
+        if self._fence is None:
+            if fence:
+                self._fence = fence.group(1)
+            self._after_blank = not line.strip() and self._fence is None
+            return
+        marker = fence.group(1) if fence else ""
+        if marker[:1] == self._fence[0] and len(marker) >= len(self._fence) and not line.strip()[len(marker) :]:
+            self._fence = None
+        self._after_blank = False
+
+
 class ChatMessageView(Vertical):
     """A header line ("You", "Assistant · model"), the text, and the marker of an
     unfinished reply ("[cancelled]", "[interrupted: …]").
 
-    User text is shown as typed; replies are Markdown with highlighted code blocks.
+    User text is shown as typed; replies are Markdown with highlighted code
+    blocks. A streamed reply is split over several Markdown widgets of about
+    ``SEGMENT_BLOCKS`` blocks each (cut only between top-level blocks, so it
+    reads the same): every append lays out its Markdown widget's blocks again,
+    so one ever-growing widget would make each token cost more than the last.
     """
+
+    SEGMENT_BLOCKS: ClassVar[int] = 24
 
     DEFAULT_CSS = """
     ChatMessageView {
@@ -70,6 +127,8 @@ class ChatMessageView(Vertical):
     def __init__(self, turn: Turn) -> None:
         super().__init__(classes=f"-{turn.role}")
         self.turn = turn
+        self._boundaries = BlockBoundaries()
+        self._boundaries.feed(turn.content)
 
     def compose(self) -> ComposeResult:
         turn = self.turn
@@ -85,8 +144,21 @@ class ChatMessageView(Vertical):
         self.show_outcome(self.turn.outcome)
 
     @property
-    def markdown(self) -> Markdown:
-        return self.query_one(Markdown)
+    def source(self) -> str:
+        """The Markdown shown so far (a reply), across its segments."""
+        return "".join(segment.source for segment in self.query(Markdown))
+
+    async def append(self, text: str) -> None:
+        """Add streamed Markdown to the reply, starting a new segment at a block boundary when due."""
+        cuts = self._boundaries.feed(text)
+        segment = self.query(Markdown).last()
+        if cuts and len(segment.children) >= self.SEGMENT_BLOCKS:
+            head, text = text[: cuts[0]], text[cuts[0] :]
+            if head:
+                await segment.append(head)
+            segment = Markdown()
+            await self.mount(segment, before=self.query_one(".chat-marker"))
+        await segment.append(text)
 
     def show_outcome(self, outcome: str | None) -> None:
         """Show why the reply ended early (None hides the marker)."""
@@ -96,64 +168,96 @@ class ChatMessageView(Vertical):
         marker.set_class(outcome == CANCELLED, "-cancelled")
 
 
+class MarkdownSink(Protocol):
+    """What a reply streams into: ``Markdown`` itself, or a :class:`ChatMessageView`."""
+
+    def append(self, markdown: str) -> Awaitable[None]: ...
+
+
 class ReplyWriter:
-    """Streams text deltas into a Markdown widget through its ``MarkdownStream``.
+    """Streams text deltas into Markdown, keeping the UI responsive.
 
-    ``MarkdownStream`` already merges fragments that arrive while it renders;
-    this adds a floor between renders (``interval`` seconds), so a fast stream
-    costs at most ~1/interval re-parses per second. That matters inside a long
-    fenced code block, where every render re-highlights the whole block. The
-    first fragment is shown at once.
+    ``Markdown.append`` re-parses only from the last block, and the view keeps
+    each Markdown widget small (:class:`ChatMessageView`), so a render costs
+    about the same however long the reply already is. What is left to bound is
+    how often and how much:
 
-    The ``MarkdownStream`` is started with the first fragment: stopping one
-    whose task never got to run raises ``CancelledError`` (Textual 8.2.8).
+    - at most one render per ``interval`` seconds, and after a render that
+      took longer than that, a pause as long as the render: a fast stream no
+      longer re-parses (and, inside a fenced code block, re-highlights the
+      whole block) once per token, and rendering never takes more than about
+      half of the event loop's time;
+    - at most ``max_chars`` per render (cut at a line end when possible):
+      every new block is mounted and styled synchronously, so a big backlog
+      handed over at once freezes the event loop for as long as that takes.
+      Textual's ``MarkdownStream`` merges everything that piled up while it
+      rendered into one append, which is exactly what grows behind a stream
+      faster than the screen (see bench/bench_chat.py).
+
+    The first fragment is shown at once; one render is in flight at a time.
     """
 
     def __init__(
-        self, markdown: Markdown, interval: float = 0.05, clock: Callable[[], float] = time.monotonic
+        self,
+        sink: MarkdownSink,
+        interval: float = 0.05,
+        max_chars: int = 512,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._markdown = markdown
-        self._stream: MarkdownStream | None = None
+        self._sink = sink
         self._interval = interval
+        self._max_chars = max_chars
         self._clock = clock
         self._pending: list[str] = []
-        self._last_flush = float("-inf")
-        self._flusher: asyncio.Task[None] | None = None
-        self.flushes = 0
+        self._wake = asyncio.Event()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+        self.renders = 0
 
     def write(self, fragment: str) -> None:
-        """Queue a fragment; it is rendered within ``interval`` seconds."""
+        """Queue a fragment; it is rendered within ``interval`` seconds unless a backlog waits."""
         if not fragment:
             return
         self._pending.append(fragment)
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush_when_due())
-
-    async def _flush_when_due(self) -> None:
-        wait = self._last_flush + self._interval - self._clock()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        self._flusher = None
-        await self._flush()
-
-    async def _flush(self) -> None:
-        if not self._pending:
-            return
-        text = "".join(self._pending)
-        self._pending.clear()
-        self._last_flush = self._clock()
-        self.flushes += 1
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self._markdown)
-        await self._stream.write(text)
+        self._wake.set()
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
 
     async def close(self) -> None:
-        """Render what is still queued and stop the stream (the text stays)."""
-        if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
-            self._flusher = None
-        await self._flush()
-        if self._stream is not None:
-            await self._stream.stop()
+        """Render everything still queued (in bounded steps), then stop."""
+        if self._task is None:
+            return
+        self._closing = True
+        self._wake.set()
+        await self._task
+
+    def _take(self) -> str:
+        text = "".join(self._pending)
+        if len(text) <= self._max_chars:
+            self._pending = []
+            return text
+        cut = text.rfind("\n", 0, self._max_chars) + 1 or self._max_chars
+        self._pending = [text[cut:]]
+        return text[:cut]
+
+    async def _run(self) -> None:
+        next_at = float("-inf")
+        while True:
+            await self._wake.wait()
+            wait = next_at - self._clock()
+            if wait > 0 and not self._closing:
+                await asyncio.sleep(wait)
+            text = self._take()
+            if not self._pending:
+                self._wake.clear()
+            if text:
+                started = self._clock()
+                self.renders += 1
+                # Shielded: a cancelled writer must not leave a half-applied append.
+                await asyncio.shield(self._sink.append(text))
+                ended = self._clock()
+                # Renders start at most every `interval`, and a slow one (a long
+                # code block re-highlighted) is followed by as long a pause.
+                next_at = ended + max(self._interval - (ended - started), ended - started)
+            if self._closing and not self._pending:
+                return

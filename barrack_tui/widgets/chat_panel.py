@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, Select, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from barrack_tui.api.errors import (
+    AmbiguousOutcomeError,
     BarrackConnectionError,
     BarrackError,
     BarrackTimeoutError,
@@ -34,10 +35,21 @@ from barrack_tui.api.errors import (
     StreamInterruptedError,
 )
 from barrack_tui.chat_context import account_summary, system_message
-from barrack_tui.chat_store import ChatStore, ChatStoreError, Conversation, Turn, new_conversation
+from barrack_tui.chat_store import (
+    ChatStore,
+    ChatStoreError,
+    Conversation,
+    Turn,
+    new_conversation,
+)
 from barrack_tui.live.topics import Topic
 from barrack_tui.widgets.chat_input import ChatInput
-from barrack_tui.widgets.chat_message import CANCELLED, ChatMessageView, ReplyWriter, last_code_block
+from barrack_tui.widgets.chat_message import (
+    CANCELLED,
+    ChatMessageView,
+    ReplyWriter,
+    last_code_block,
+)
 
 if TYPE_CHECKING:
     from barrack_tui.app import BarrackApp
@@ -59,6 +71,10 @@ def outcome_of(error: BaseException) -> str:
     """The marker that ends a reply which did not finish, naming the problem."""
     if isinstance(error, StreamInterruptedError):
         return f"interrupted: {error}"
+    if isinstance(error, AmbiguousOutcomeError):
+        # Its own text speaks of resources to refresh; for a chat it means this.
+        cause = type(error.__cause__).__name__ if error.__cause__ is not None else "no answer"
+        return f"connection lost before the reply started ({cause}); the question may still be billed"
     if isinstance(error, RateLimitError):
         wait = f"; retry in {error.retry_after:g} s" if error.retry_after else ""
         return f"rate limited: {error}{wait}"
@@ -132,7 +148,7 @@ class ChatPanel(Widget):
         # Priority so it works from the input, where ctrl+x is "cut"; when no
         # reply is streaming check_action passes the key on to the input.
         Binding("ctrl+x", "cancel", "Cancel reply", priority=True),
-        Binding("escape", "cancel", "Cancel reply", show=False),
+        Binding("escape", "escape", "Cancel reply / leave the input", show=False),
         Binding("ctrl+n", "new_conversation", "New chat"),
         Binding("ctrl+t", "toggle_context", "Context"),
         Binding("ctrl+r", "copy_reply", "Copy reply"),
@@ -141,6 +157,8 @@ class ChatPanel(Widget):
 
     FLUSH_INTERVAL: ClassVar[float] = 0.05
     """Seconds between two renders of a streaming reply (see :class:`ReplyWriter`)."""
+    YIELD_EVERY: ClassVar[float] = 0.01
+    """At most this long (seconds) reading a stream before the event loop gets a turn."""
 
     class ConversationChanged(Message):
         """Another conversation (or a new, empty one) is now shown."""
@@ -332,6 +350,14 @@ class ChatPanel(Widget):
     def action_cancel(self) -> None:
         self.cancel()
 
+    def action_escape(self) -> None:
+        """Cancel the reply in flight; otherwise leave the input, so single-key
+        shortcuts (the mode keys 1-7) work again."""
+        if self._streaming:
+            self.cancel()
+        elif self.input.has_focus:
+            self.transcript.focus()
+
     def action_new_conversation(self) -> None:
         self.new_conversation()
 
@@ -380,15 +406,11 @@ class ChatPanel(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A safety net: if the stream worker ended without its own clean-up
         # (cancelled before it started), the panel must not stay "busy".
-        if event.worker is self._stream_worker and event.state in (
-            WorkerState.CANCELLED,
-            WorkerState.ERROR,
-            WorkerState.SUCCESS,
-        ):
-            if self._streaming:
-                self._streaming = False
-                self._set_status(IDLE_STATUS)
-                self.refresh_bindings()
+        finished = (WorkerState.CANCELLED, WorkerState.ERROR, WorkerState.SUCCESS)
+        if event.worker is self._stream_worker and event.state in finished and self._streaming:
+            self._streaming = False
+            self._set_status(IDLE_STATUS)
+            self.refresh_bindings()
 
     # -- the reply --------------------------------------------------------------
 
@@ -409,24 +431,31 @@ class ChatPanel(Widget):
         first_save: asyncio.Future[None] | None = None
         try:
             await mounted
-            writer = ReplyWriter(reply_view.markdown, self.FLUSH_INTERVAL)
+            writer = ReplyWriter(reply_view, self.FLUSH_INTERVAL)
             messages = conversation.api_messages()
             if question.with_context:
                 messages.insert(0, {"role": "system", "content": await self._context_message()})
             # Keep the question even if the app dies mid-reply; written while we wait.
             first_save = asyncio.ensure_future(asyncio.to_thread(self.store.save, conversation.snapshot()))
+            loop = asyncio.get_running_loop()
             async with services.client.ai.chat_stream(model, messages) as stream:
+                yielded = loop.time()
                 async for delta in stream:
                     if not parts:
                         self._set_status("Answering… (ctrl+x cancels)", busy=True)
                     parts.append(delta)
                     writer.write(delta)
+                    # Buffered chunks are parsed without suspending: give the
+                    # loop back now and then, or a fast stream freezes the UI.
+                    if loop.time() - yielded > self.YIELD_EVERY:
+                        await asyncio.sleep(0)
+                        yielded = loop.time()
         except asyncio.CancelledError:
             outcome, cancelled = CANCELLED, True
         except BarrackError as error:
             outcome = outcome_of(error)
         except Exception as error:  # never let a reply crash the console
-            self.log.error("chat stream failed", repr(error))
+            self.log.error(f"chat stream failed: {error!r}")
             outcome = outcome_of(error)
         reply = Turn("assistant", "".join(parts), services.now(), model=model, outcome=outcome)
         conversation.turns.append(reply)
@@ -450,7 +479,7 @@ class ChatPanel(Widget):
             view.turn = reply
             view.show_outcome(reply.outcome)
         except Exception as error:  # the panel may be going away (app exit)
-            self.log.warning("chat: could not finish rendering the reply", repr(error))
+            self.log.warning(f"chat: could not finish rendering the reply: {error!r}")
         self._streaming = False
         if self.is_attached:
             self._set_status(IDLE_STATUS)
@@ -484,7 +513,7 @@ class ChatPanel(Widget):
         try:
             return self.context_provider()
         except Exception as error:  # the host's provider must not break the chat
-            self.log.error("chat context provider failed", repr(error))
+            self.log.error(f"chat context provider failed: {error!r}")
             return None
 
     @work(group="chat-stock", exclusive=True)

@@ -23,7 +23,11 @@ from barrack_tui.widgets.table_model import Cell, Column
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
 
-    from barrack_tui.api.models import AITransaction, UsageHistoryResponse, UsageSummaryResponse
+    from barrack_tui.api.models import (
+        AITransaction,
+        UsageHistoryResponse,
+        UsageSummaryResponse,
+    )
 
 PLOT_DAYS: Final = 7
 COST_DIGITS: Final = 4
@@ -35,7 +39,6 @@ HISTORY_COLUMNS = (
     Column("completion", "Reply", width=8, align="right"),
     Column("tokens", "Tokens", width=8, align="right"),
     Column("cost", "Cost", width=10, align="right"),
-    Column("id", "ID", width=12),
 )
 
 
@@ -73,7 +76,6 @@ def history_row(tx: AITransaction) -> dict[str, object]:
         "completion": Cell(f"{tx.completion_tokens:,}", sort=tx.completion_tokens),
         "tokens": Cell(f"{total:,}", sort=total),
         "cost": Cell(f"{tx.cost:,.{COST_DIGITS}f}", sort=tx.cost),
-        "id": tx.id,
     }
 
 
@@ -130,8 +132,9 @@ class UsagePlot(Vertical):
         plt.bar(positions, [d.tokens for d in days], width=0.4)
         plt.xticks(positions, [d.label for d in days])
         plt.xlim(0.5, len(days) + 0.5)
+        top = max([d.tokens for d in days] + [1])
+        plt.yticks([0, top / 2, top], ["0", f"{top / 2:,.0f}", f"{top:,.0f}"])
         plt.title("Tokens per day")
-        plt.yfrequency(3)
         plot.refresh()
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
@@ -94,11 +95,11 @@ class SpendPlot(Widget):
         self._note = "Loading billing records…"
 
     def compose(self) -> ComposeResult:
-        yield Static(self._note, id="spend-note")
+        yield Static(Text(self._note), id="spend-note")
 
     def show_note(self, note: str) -> None:
         self._note = note
-        self.query_one("#spend-note", Static).update(note)
+        self.query_one("#spend-note", Static).update(Text(note))
 
     def show(self, series: SpendSeries, currency: str) -> None:
         """Plot ``series`` (mounting the plot on first use)."""
@@ -121,7 +122,7 @@ class SpendPlot(Widget):
     def _draw(self, plot: Any) -> None:
         plt = plot.plt
         plt.clear_figure()
-        plt.title(f"Spend over time ({self._currency}, cumulative)")
+        plt.title(f"cumulative, {self._currency}")
         for label, values in self._series.lines.items():
             plt.plot(self._series.hours, values, label=label, marker="braille")
         plt.xlabel("hours before now")

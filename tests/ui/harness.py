@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-from pydantic import SecretStr
-
-from barrack_tui.api.client import BarrackClient
-from barrack_tui.app import BarrackApp, Launch
+from barrack_tui.app import BarrackApp
+from barrack_tui.demo import in_process_app
 from barrack_tui.live.topics import Topic
 
 SIZE = (120, 36)
@@ -24,24 +21,7 @@ def make_app(sim_app: Any, clock: Any, *, read_only: bool = False, refresh: floa
     A long refresh interval keeps polling out of the way: tests ask the engine
     to refresh when they move the clock.
     """
-    from barrack_tui.sim import DEMO_API_KEY
-
-    def client(key: SecretStr) -> BarrackClient:
-        return BarrackClient(
-            key, base_url="http://sim/api/", transport=httpx.ASGITransport(app=sim_app), sleep=_no_sleep
-        )
-
-    launch.setdefault("api_key", SecretStr(DEMO_API_KEY))
-    return BarrackApp(
-        Launch(
-            client_factory=client,
-            label="demo account (simulated)",
-            read_only=read_only,
-            refresh_seconds=refresh,
-            now=clock.now,
-            **launch,
-        )
-    )
+    return in_process_app(sim_app, clock.now, read_only=read_only, refresh=refresh, sleep=_no_sleep, **launch)
 
 
 async def wait_for_instances(pilot: Any, timeout: float = 5.0) -> None:

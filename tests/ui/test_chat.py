@@ -6,6 +6,7 @@ buffers it); token-by-token behaviour and cancelling are in tests/e2e.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import Callable
@@ -26,8 +27,14 @@ from barrack_tui.live.topics import Topic
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.screens.chat import ChatScreen, ConfirmDeleteChat
 from barrack_tui.sim import DEMO_API_KEY
+from barrack_tui.sim.chat import filler_tokens
 from barrack_tui.widgets.chat_input import ChatInput
-from barrack_tui.widgets.chat_message import ChatMessageView, last_code_block
+from barrack_tui.widgets.chat_message import (
+    BlockBoundaries,
+    ChatMessageView,
+    ReplyWriter,
+    last_code_block,
+)
 from barrack_tui.widgets.chat_panel import ChatPanel
 from barrack_tui.widgets.chat_usage import UsageView, daily_usage
 from barrack_tui.widgets.resource_table import ResourceTable
@@ -290,6 +297,13 @@ async def test_a_malformed_chunk_keeps_the_text_before_it(make_sim: Any, clock: 
     assert partial and len(partial.split()) <= 4
 
 
+async def test_a_connection_lost_before_the_reply_is_named_as_such(make_sim: Any, clock: Any) -> None:
+    # In-process the stream is buffered, so the drop surfaces before any text.
+    panel, outcome, shown = await failing_reply(make_sim, clock, kind="drop_mid_stream", after_tokens=3)
+    assert outcome.startswith("connection lost before the reply started (")
+    assert shown == [f"[{outcome}]"] and panel.conversation.turns[1].content == ""
+
+
 async def test_a_failed_model_list_is_shown_and_sending_is_refused(make_sim: Any, clock: Any) -> None:
     sim_app = make_sim()
     sim_app.state.sim.faults.add("listAiModels", "status", status=500, times=None)
@@ -332,6 +346,83 @@ async def test_copy_the_last_reply_and_its_last_code_block(make_sim: Any, clock:
         assert app.clipboard == last_code_block(reply)
 
 
+# -- streaming into Markdown ---------------------------------------------------------
+
+
+def test_block_boundaries_are_found_however_the_text_is_cut() -> None:
+    text = (
+        "Intro\n\n- a\n- b\n\n- c\n\n   indented\n\n1. one\n\n2026 was good\n\n"
+        "| a | b |\n|---|---|\n\n| c |\n\n~~~\nx\n\ny\n~~~\n\n````py\n```\nin\n\n````\n\nend\n"
+    )
+    whole = BlockBoundaries().feed(text)
+    # Paragraphs and fences start blocks; list items, indented lines and table rows
+    # after a blank line may continue what came before; fence contents never split.
+    assert [text[c:].split("\n")[0] for c in whole] == ["2026 was good", "~~~", "````py", "end"]
+    for size in (1, 2, 3, 7):
+        boundaries, found = BlockBoundaries(), []
+        for start in range(0, len(text), size):
+            found += [start + c for c in boundaries.feed(text[start : start + size])]
+        assert set(found) <= set(whole)
+        assert text.index("````py") in found and text.index("end\n") in found
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    async def append(self, text: str) -> None:
+        self.parts.append(text)
+        await asyncio.sleep(0)
+
+
+async def test_the_writer_renders_the_first_piece_at_once_then_batches() -> None:
+    now = [0.0]
+    sink = Sink()
+    writer = ReplyWriter(sink, interval=0.05, max_chars=10_000, clock=lambda: now[0])
+    writer.write("first")
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert sink.parts == ["first"]
+    for word in (" a", " b", " c"):
+        writer.write(word)
+    await asyncio.sleep(0.01)
+    assert sink.parts == ["first"]  # the next render waits for the interval
+    await writer.close()
+    assert sink.parts == ["first", " a b c"]
+
+
+async def test_a_backlog_is_rendered_in_bounded_pieces_cut_at_line_ends() -> None:
+    sink = Sink()
+    writer = ReplyWriter(sink, interval=0.0, max_chars=30)
+    lines = [f"line {n:02d} of the answer\n" for n in range(10)]
+    for line in lines:
+        writer.write(line)
+    await writer.close()
+    assert "".join(sink.parts) == "".join(lines)
+    assert all(len(part) <= 30 and part.endswith("\n") for part in sink.parts)
+    assert writer.renders == len(sink.parts) > 5
+
+
+async def test_closing_an_unused_writer_does_nothing() -> None:
+    sink = Sink()
+    await ReplyWriter(sink).close()
+    assert sink.parts == []
+
+
+async def test_a_long_streamed_reply_is_split_over_several_markdown_widgets(make_sim: Any, clock: Any) -> None:
+    app, _ = chat_app(make_sim(), clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await open_chat(pilot)
+        await ask(pilot, panel, "/tokens 1500")
+        reply = views(panel)[-1]
+        segments = list(reply.query(Markdown))
+        content = panel.conversation.turns[-1].content
+        assert content == "".join(filler_tokens(1500))
+        assert len(segments) > 1 and reply.source == content
+        assert all(len(s.children) <= ChatMessageView.SEGMENT_BLOCKS + 4 for s in segments)
+        assert [s.source.lstrip().startswith(("## ", "GPU", "```")) for s in segments[1:]] == [True] * (len(segments) - 1)
+
+
 def test_last_code_block_reads_fences_like_the_markdown_widget() -> None:
     text = "a\n\n```python\nfirst()\n```\n\n~~~\nsecond\n~~~\n\n`inline` only"
     assert last_code_block(text) == "second\n"
@@ -357,10 +448,10 @@ async def test_new_reopen_and_delete_conversations(make_sim: Any, clock: Any) ->
         assert options.get_option_at_index(0).id == panel.conversation.id  # newest first
 
         await pilot.press("ctrl+l")
-        assert app.focused is options
+        assert app.focused is options and options.highlighted == 0
         await pilot.press("down", "enter")
         await wait_until(pilot, lambda: panel.conversation.id == first)
-        assert [v.turn.content for v in views(panel)][0] == SSH_QUESTION
+        assert views(panel)[0].turn.content == SSH_QUESTION
         assert isinstance(app.focused, ChatInput)
 
         await pilot.press("ctrl+l", "delete")
@@ -417,7 +508,7 @@ async def test_usage_totals_plot_and_history_follow_new_replies(make_sim: Any, c
         table = usage.query_one(ResourceTable)
         await wait_until(pilot, lambda: table.total_count == before + 1)
         newest = max(world.ai_transactions, key=lambda t: t.created_at)
-        assert table.row_keys[0] == newest.id
+        assert table.row_keys[0] == newest.transaction_id
         await pilot.press("ctrl+g")
         assert isinstance(app.focused, ChatInput)
 
@@ -443,6 +534,8 @@ async def test_the_usage_topic_is_polled_only_while_the_chat_is_shown(make_sim: 
         await open_chat(pilot)
         assert app.services is not None
         assert Topic.AI_USAGE in app.services.engine.watched()
-        await pilot.press("1")
+        await pilot.press("1")  # typed: the input has the focus
+        assert app.screen.query_one(ChatInput).text == "1"
+        await pilot.press("escape", "1")  # escape leaves the input, so the mode key works
         await pilot.pause()
         assert Topic.AI_USAGE not in app.services.engine.watched()

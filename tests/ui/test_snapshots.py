@@ -15,10 +15,13 @@ from textual.widgets import Input, Label, Static
 from barrack_tui.app import BarrackApp
 from barrack_tui.live.topics import Topic
 from barrack_tui.screens.resource_forms import ConfirmForm
-from barrack_tui.screens.snapshot_forms import CreateImageForm, CreateSnapshotForm, RestoreSnapshotForm
+from barrack_tui.screens.snapshot_forms import (
+    CreateImageForm,
+    CreateSnapshotForm,
+    RestoreSnapshotForm,
+)
 from barrack_tui.screens.snapshots import SnapshotsScreen
 from barrack_tui.sim import ops_instances, ops_snapshots
-from barrack_tui.widgets.resource_table import ResourceTable
 from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -276,14 +279,14 @@ async def test_a_failed_delete_shows_the_server_message(make_sim: Callable[..., 
     app, sim = build(make_sim, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mode(pilot)
-        sim.faults.add("deleteSnapshot", "status", status=503, message="Snapshot store is busy")
+        sim.faults.add("deleteSnapshot", "status", status=409, message="Snapshot store is busy")
         await pilot.press("delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         form = app.screen
         await pilot.click("#submit")
         error = form.query_one("#form-error", Static)
         await until(pilot, lambda: "Snapshot store is busy" in text_of(error))
-        assert "503" in text_of(error)
+        assert "409" in text_of(error)
         assert app.screen is form
         assert len(sim.world.snapshots) == 2
         await pilot.press("escape")

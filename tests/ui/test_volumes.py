@@ -12,12 +12,13 @@ from textual.app import InvalidModeError
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, OptionList, Select, Static
 
 from barrack_tui.api.models import UserVM, VolumeResponse
 from barrack_tui.app import BarrackApp
 from barrack_tui.live.topics import Topic
 from barrack_tui.screens.instance_actions import READ_ONLY_REASON
+from barrack_tui.screens.instance_details import InstanceDetailsScreen
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.screens.volume_forms import (
     AttachVolumeForm,
@@ -100,7 +101,9 @@ async def submit(pilot: Pilot[None], form: Any) -> None:
     await pilot.pause()
 
 
-async def test_table_lists_every_volume_with_its_instance_and_billing(make_sim: Any, clock: Any) -> None:
+async def test_table_lists_every_volume_with_its_instance_and_billing_and_keeps_the_cursor(
+    make_sim: Any, clock: Any
+) -> None:
     sim_app = make_sim()
     app = make_app(sim_app, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -110,11 +113,20 @@ async def test_table_lists_every_volume_with_its_instance_and_billing(make_sim: 
         row = screen.table.get_row(volume_id(sim_app.state.sim, "checkpoints-fi1"))
         assert row is not None and row["attached"].value == "llama-finetune-01"
         await select(pilot, screen, "archive-canada")
-        await wait_until(pilot, lambda: screen._billing is not None, "the volume billing")
+        await wait_until(pilot, lambda: screen.billing is not None, "the volume billing")
         billing = shown(screen.query_one("#billing"))
         assert "$7.03" in billing  # archive-canada's own open period, not the other volumes'
         assert "$2.40" not in billing
         assert len(sim_app.state.sim.requests.of("getVolumeBilling")) == 1
+        screen.table.sort_by("name")
+        index = screen.table.cursor_index
+        assert app.services is not None  # a refresh that adds a row above keeps the cursor on its row
+        await app.services.client.volumes.create("aaa-first", 100, "SSD", "CANADA-1")
+        await refresh_now(pilot, Topic.VOLUMES)
+        assert screen.table.has_row(world.volume_names["aaa-first"])
+        assert screen.table.row_keys[0] == world.volume_names["aaa-first"]
+        assert screen.table.cursor_key == world.volume_names["archive-canada"]
+        assert screen.table.cursor_index == (index or 0) + 1
 
 
 async def test_create_volume_sends_one_request_and_shows_the_new_row(make_sim: Any, clock: Any) -> None:
@@ -126,7 +138,11 @@ async def test_create_volume_sends_one_request_and_shows_the_new_row(make_sim: A
         await select(pilot, screen, "scratch-fi3")
         form = await open_form(pilot, "n", CreateVolumeForm)
         assert form.query_one("#region", Select).value == "FINLAND-3"
-        types = [str(option[1]) for option in form.query_one("#volume_type", Select)._options if option[1] is not Select.NULL]
+        types = [
+            str(option[1])
+            for option in form.query_one("#volume_type", Select)._options
+            if option[1] is not Select.NULL
+        ]
         assert types == ["HDD", "NVMe"]  # the advanced tier's types only
         form.query_one("#name", Input).value = "bulk-data"
         form.query_one("#size", Input).value = "2048"
@@ -157,7 +173,11 @@ async def test_bootable_volume_needs_an_os_image_of_its_region(make_sim: Any, cl
         await submit(pilot, form)
         assert "needs the OS image" in field_error(form, "image_name")
         assert mutating(sim) == []
-        images = [str(option[1]) for option in form.query_one("#image_name", Select)._options if option[1] is not Select.NULL]
+        images = [
+            str(option[1])
+            for option in form.query_one("#image_name", Select)._options
+            if option[1] is not Select.NULL
+        ]
         assert "Ubuntu-20.04-R535-CUDA-12.2" in images  # offered in CANADA-1 only
         form.query_one("#image_name", Select).value = "Ubuntu-20.04-R535-CUDA-12.2"
         await pilot.pause()
@@ -232,7 +252,11 @@ async def test_attach_lists_only_active_instances_of_the_region(make_sim: Any, c
         await submit(pilot, form)
         await wait_until(pilot, lambda: pilot.app.screen is screen, "the form to close")
         assert world.volumes[volume.volume_id].attached_to == world.instance_names["mixtral-dev"]
-        await wait_until(pilot, lambda: screen.table.get_row(volume.volume_id)["attached"].value == "mixtral-dev", "the row")
+        await wait_until(
+            pilot,
+            lambda: screen.table.get_row(volume.volume_id)["attached"].value == "mixtral-dev",
+            "the row",
+        )
         assert mutating(sim) == [("attachVolumes", 200)]
 
 
@@ -274,7 +298,7 @@ async def test_detach_needs_confirmation_and_updates_the_world(make_sim: Any, cl
         assert mutating(sim) == [("detachVolumes", 200)]
 
 
-async def test_boot_volume_cannot_be_detached_and_the_pane_says_why(make_sim: Any, clock: Any) -> None:
+async def test_detach_and_delete_are_refused_with_the_reason(make_sim: Any, clock: Any) -> None:
     sim_app = make_sim()
     sim = sim_app.state.sim
     app = make_app(sim_app, clock)
@@ -288,20 +312,21 @@ async def test_boot_volume_cannot_be_detached_and_the_pane_says_why(make_sim: An
         assert pilot.app.screen is screen
         actions = shown(screen.query_one("#actions"))
         assert "Boot volume of llama-finetune-01; boot volumes stay attached" in actions
-        assert mutating(sim) == []
-
-
-async def test_detach_needs_the_instance_active(make_sim: Any, clock: Any) -> None:
-    sim_app = make_sim()
-    app = make_app(sim_app, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_volumes(pilot)
         volume = await select(pilot, screen, "checkpoints-fi1")
+        assert screen.check_action("act", ("detach",)) is True
+        await pilot.press("i")  # its instance, in full
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, InstanceDetailsScreen), "the instance")
+        assert pilot.app.screen.instance_id == volume.attached_to  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: pilot.app.screen is screen, "the volumes again")
         assert app.services is not None
         await app.services.client.instances.stop(volume.attached_to or "")
         await refresh_now(pilot, Topic.INSTANCES)
         assert screen.check_action("act", ("detach",)) is None
-        assert "llama-finetune-01 is STOPPING; detaching needs it ACTIVE" in shown(screen.query_one("#actions"))
+        assert "llama-finetune-01 is STOPPING; detaching needs it ACTIVE" in shown(
+            screen.query_one("#actions")
+        )
+        assert mutating(sim) == [("stopInstance", 200)]  # only the test's own request
 
 
 async def test_clone_creates_a_copy_and_selects_it(make_sim: Any, clock: Any) -> None:
@@ -384,19 +409,6 @@ async def test_delete_refused_by_the_server_shows_why_and_keeps_the_form(make_si
         assert pilot.app.screen is form
         assert form.query_one("#typed", Input).value == "archive-canada"
         assert volume.volume_id in sim.world.volumes
-
-
-async def test_refresh_keeps_the_cursor_on_its_row(make_sim: Any, clock: Any) -> None:
-    sim_app = make_sim()
-    app = make_app(sim_app, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_volumes(pilot)
-        volume = await select(pilot, screen, "scratch-fi3")
-        assert app.services is not None
-        await app.services.client.volumes.create("aaa-first", 100, "SSD", "CANADA-1")
-        await refresh_now(pilot, Topic.VOLUMES)
-        assert screen.table.has_row(sim_app.state.sim.world.volume_names["aaa-first"])
-        assert screen.table.cursor_key == volume.volume_id
 
 
 async def test_read_only_sends_no_mutating_request(make_sim: Any, clock: Any) -> None:

@@ -1,0 +1,88 @@
+"""``barrack-tui screenshots``: regenerate the README's SVGs from the demo account.
+
+Every shot runs the console on the in-process simulator with a fixed seed and
+clock at 120x36, so the pictures change only when the UI does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from barrack_tui.app import BarrackApp
+from barrack_tui.demo import in_process_app
+from barrack_tui.live.topics import Topic
+
+SIZE = (120, 36)
+SEED = 7
+START = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+Steps = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def _until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    for _ in range(250):
+        if condition():
+            await pilot.pause(0.1)
+            return
+        await pilot.pause(0.02)
+    raise RuntimeError(f"screenshot: timed out waiting for {what}")
+
+
+async def _connected(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, BarrackApp)
+    await _until(
+        pilot,
+        lambda: app.services is not None and app.services.engine.states[Topic.INSTANCES].loaded,
+        "the instances",
+    )
+
+
+def _press(*keys: str, wait: Callable[[BarrackApp], bool] | None = None, what: str = "") -> Steps:
+    async def steps(pilot: Pilot[None]) -> None:
+        await _connected(pilot)
+        await pilot.press(*keys)
+        app = pilot.app
+        assert isinstance(app, BarrackApp)
+        if wait is not None:
+            await _until(pilot, lambda: wait(app), what)
+        await pilot.pause(0.3)
+
+    return steps
+
+
+def _details_loaded(app: BarrackApp) -> bool:
+    return getattr(app.screen, "detail", None) is not None
+
+
+SHOTS: dict[str, Steps] = {
+    "instances": _press(),
+    "instance-details": _press("enter", wait=_details_loaded, what="the details"),
+    "help": _press("question_mark"),
+}
+
+
+async def _shoot(name: str, steps: Steps, out: Path) -> Path:
+    from barrack_tui.sim import create_app
+    from barrack_tui.sim.clock import ManualClock
+
+    clock = ManualClock(START)
+    app = in_process_app(create_app(seed=SEED, clock=clock, scenario="demo"), clock.now, refresh=3600)
+    async with app.run_test(size=SIZE) as pilot:
+        await steps(pilot)
+        return Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))
+
+
+def regenerate(out_dir: str) -> int:
+    """Write one SVG per entry of ``SHOTS`` into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, steps in SHOTS.items():
+        path = asyncio.run(_shoot(name, steps, out))
+        print(f"wrote {path}")
+    return 0

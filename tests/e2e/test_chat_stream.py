@@ -1,0 +1,218 @@
+"""The chat against the simulator on a real loopback socket: tokens arrive one by one.
+
+The simulator writes a token every ``chat_token_delay`` seconds and records the
+AI transaction (with the number of tokens it actually sent) only when its
+stream ends, by completing or because the client went away. That record is
+how these tests see the server side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from starlette.applications import Starlette
+from textual import events
+from textual.app import InvalidModeError
+from textual.widgets import Checkbox
+
+from barrack_tui.api.client import BarrackClient
+from barrack_tui.app import BarrackApp, Launch
+from barrack_tui.chat_store import ChatStore
+from barrack_tui.screens.chat import ChatScreen
+from barrack_tui.sim import DEMO_API_KEY, create_app
+from barrack_tui.sim.chat import filler_tokens
+from barrack_tui.sim.server import RunningServer, serve_in_thread
+from barrack_tui.widgets.chat_input import ChatInput
+from barrack_tui.widgets.chat_message import ChatMessageView
+from barrack_tui.widgets.chat_panel import ChatPanel
+from tests.conftest import SEED
+from tests.ui.harness import SIZE
+
+
+@pytest.fixture
+def served(clock: Any) -> Iterator[tuple[Starlette, RunningServer]]:
+    sim_app = create_app(seed=SEED, clock=clock, scenario="demo")
+    with serve_in_thread(sim_app) as server:
+        yield sim_app, server
+
+
+def socket_app(server: RunningServer, clock: Any) -> BarrackApp:
+    app = BarrackApp(
+        Launch(
+            client_factory=lambda key: BarrackClient(key, base_url=server.base_url),
+            api_key=SecretStr(DEMO_API_KEY),
+            label="demo account (simulated)",
+            refresh_seconds=60.0,
+            now=clock.now,
+        )
+    )
+    with contextlib.suppress(InvalidModeError):  # until app.py registers it
+        app.add_mode("chat", ChatScreen)
+    return app
+
+
+async def key(pilot: Any, name: str) -> None:
+    """Press a key without ``pilot.press``, which waits for the whole process to go
+    idle (up to 2 s per key while a stream keeps it busy)."""
+    pilot.app.post_message(events.Key(name, None))
+    await pilot.pause()
+
+
+async def wait_until(pilot: Any, condition: Callable[[], object], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never became true")
+        await pilot.pause(0.005)
+
+
+def transactions(sim_app: Starlette) -> list[Any]:
+    return list(sim_app.state.sim.world.ai_transactions)
+
+
+async def start_reply(pilot: Any, question: str) -> tuple[ChatPanel, ChatMessageView]:
+    """Open the chat, ask, and wait for the first text of the reply on screen."""
+    app: BarrackApp = pilot.app
+    await wait_until(pilot, lambda: app.services is not None)
+    await pilot.press("7")
+    panel = app.screen.query_one(ChatPanel)
+    await wait_until(pilot, lambda: panel.selected_model)
+    panel.input.text = question
+    await key(pilot, "enter")
+    await wait_until(pilot, lambda: len(panel.query(ChatMessageView)) == 2)
+    reply = panel.query(ChatMessageView).last()
+    await wait_until(pilot, lambda: reply.source)
+    return panel, reply
+
+
+async def test_the_first_token_is_on_screen_before_the_server_sends_the_last(
+    served: tuple[Starlette, RunningServer], clock: Any
+) -> None:
+    sim_app, server = served
+    sim_app.state.sim.chat_token_delay = 0.03  # 60 tokens: 1.8 s
+    before = len(transactions(sim_app))
+    full = "".join(filler_tokens(60))
+    app = socket_app(server, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel, reply = await start_reply(pilot, "/tokens 60")
+        shown = reply.source
+        assert len(transactions(sim_app)) == before, "the server had already finished"
+        assert full.startswith(shown) and len(shown) < len(full)
+        await wait_until(pilot, lambda: not panel.streaming)
+        assert reply.source == full
+        assert panel.conversation.turns[-1].content == full
+        done = transactions(sim_app)[-1]
+        assert len(transactions(sim_app)) == before + 1 and done.completion_tokens == 60
+
+
+async def test_cancel_closes_the_stream_and_keeps_the_partial_reply(
+    served: tuple[Starlette, RunningServer], clock: Any
+) -> None:
+    sim_app, server = served
+    sim_app.state.sim.chat_token_delay = 0.01  # 2,000 tokens would take 20 s
+    before = len(transactions(sim_app))
+    full = "".join(filler_tokens(2000))
+    app = socket_app(server, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel, reply = await start_reply(pilot, "/tokens 2000")
+        await key(pilot, "ctrl+x")
+        await wait_until(pilot, lambda: not panel.streaming)
+        kept = panel.conversation.turns[-1]
+        assert kept.outcome == "cancelled" and kept.content and full.startswith(kept.content)
+        assert str(reply.query_one(".chat-marker").render()) == "[cancelled]"
+        assert reply.source == kept.content
+        # The server noticed the client leave and stopped producing.
+        await wait_until(pilot, lambda: len(transactions(sim_app)) == before + 1, timeout=5.0)
+        sent = transactions(sim_app)[-1].completion_tokens
+        assert sent < 2000
+        await pilot.pause(0.1)
+        assert len(transactions(sim_app)) == before + 1
+        stored = ChatStore.for_profile("default").load(panel.conversation.id)
+        assert stored.turns[-1] == kept
+        # ctrl+x is "cut" again in the input once nothing streams.
+        assert panel.check_action("cancel", ()) is False
+        assert isinstance(app.focused, ChatInput)
+
+
+async def test_a_drop_mid_stream_is_reported_and_the_partial_reply_kept(
+    served: tuple[Starlette, RunningServer], clock: Any
+) -> None:
+    sim_app, server = served
+    sim_app.state.sim.faults.add("chatWithAi", "drop_mid_stream", after_tokens=5)
+    app = socket_app(server, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel, reply = await start_reply(pilot, "/tokens 50")
+        await wait_until(pilot, lambda: not panel.streaming)
+        kept = panel.conversation.turns[-1]
+        assert kept.content == "".join(filler_tokens(5))
+        assert kept.outcome is not None and kept.outcome.startswith("interrupted: The answer stopped")
+        assert "characters received" in kept.outcome
+        marker = str(reply.query_one(".chat-marker").render())
+        assert marker == f"[{kept.outcome}]"
+        stored = ChatStore.for_profile("default").load(panel.conversation.id)
+        assert stored.turns[-1].outcome == kept.outcome
+        # The conversation goes on.
+        panel.input.text = "what is running?"
+        await key(pilot, "enter")
+        await wait_until(pilot, lambda: len(panel.conversation.turns) == 4 and not panel.streaming)
+        assert panel.conversation.turns[-1].outcome is None
+
+
+async def test_keys_answer_and_the_view_follows_the_bottom_during_a_stream(
+    served: tuple[Starlette, RunningServer], clock: Any
+) -> None:
+    sim_app, server = served
+    sim_app.state.sim.chat_token_delay = 0.01
+    app = socket_app(server, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        panel, _ = await start_reply(pilot, "/tokens 1000")
+        transcript = panel.transcript
+        context = panel.query_one("#chat-context", Checkbox)
+        await key(pilot, "ctrl+t")
+        assert context.value and panel.streaming
+        await key(pilot, "ctrl+t")
+        assert not context.value and panel.streaming
+        # A second question waits for this reply.
+        panel.input.text = "another"
+        await key(pilot, "enter")
+        assert panel.input.text == "another" and len(panel.conversation.turns) == 1
+
+        # Following: the reply outgrows the view and the view stays at the bottom.
+        await wait_until(pilot, lambda: transcript.max_scroll_y > 10)
+        await pilot.pause(0.1)
+        assert transcript.scroll_y == transcript.max_scroll_y
+        # Scrolled up by the user, it stays put while text keeps arriving.
+        transcript.scroll_up(animate=False, immediate=True)
+        transcript.scroll_up(animate=False, immediate=True)
+        held = transcript.scroll_y
+        grown = transcript.max_scroll_y
+        await wait_until(pilot, lambda: transcript.max_scroll_y > grown + 5)
+        assert transcript.scroll_y == held < transcript.max_scroll_y
+        await key(pilot, "escape")  # escape cancels too
+        await wait_until(pilot, lambda: not panel.streaming)
+        assert panel.conversation.turns[-1].outcome == "cancelled"
+
+
+async def test_quitting_during_a_stream_closes_it_without_hanging(
+    served: tuple[Starlette, RunningServer], clock: Any
+) -> None:
+    sim_app, server = served
+    sim_app.state.sim.chat_token_delay = 0.01
+    before = len(transactions(sim_app))
+    app = socket_app(server, clock)
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await start_reply(pilot, "/tokens 2000")
+
+    await asyncio.wait_for(run(), timeout=20.0)
+    deadline = time.monotonic() + 5.0
+    while len(transactions(sim_app)) == before and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+    assert transactions(sim_app)[-1].completion_tokens < 2000
