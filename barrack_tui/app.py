@@ -39,6 +39,8 @@ class Launch:
     label: str = "barrack.ai"
     read_only: bool = False
     refresh_seconds: float = 5.0
+    # The deploy form wants the balance to cover at least this many hours.
+    budget_min_hours: float = 1.0
     now: Callable[[], datetime] = field(default=_utcnow)
 
 

@@ -266,7 +266,6 @@ class ImageChoice:
     name: str
     label: str
     regions: tuple[str, ...]
-    custom: bool = False
 
 
 def image_choices(os_images: Iterable[Any], custom_images: Iterable[Any]) -> list[ImageChoice]:
@@ -274,7 +273,7 @@ def image_choices(os_images: Iterable[Any], custom_images: Iterable[Any]) -> lis
     choices = [ImageChoice(i.name, i.description or i.name, tuple(i.regions)) for i in os_images]
     for image in custom_images:
         if str(image.status).upper() == "SUCCESS":
-            choices.append(ImageChoice(image.name, f"{image.name} (custom)", (image.region,), custom=True))
+            choices.append(ImageChoice(image.name, f"{image.name} (custom)", (image.region,)))
     return choices
 
 

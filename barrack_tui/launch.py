@@ -50,6 +50,7 @@ def run_real(profile: str | None, api_url: str | None, read_only: bool | None, r
         label=f"{settings.profile} · {settings.api_url}",
         read_only=settings.read_only,
         refresh_seconds=settings.refresh_seconds,
+        budget_min_hours=settings.budget_min_hours,
     )
     app = BarrackApp(launch)
     app.run()

@@ -7,6 +7,8 @@ clock at 120x36, so the pictures change only when the UI does.
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,9 +62,20 @@ def _details_loaded(app: BarrackApp) -> bool:
     return getattr(app.screen, "detail", None) is not None
 
 
+def _screen_named(name: str) -> Callable[[BarrackApp], bool]:
+    return lambda app: type(app.screen).__name__ == name
+
+
 SHOTS: dict[str, Steps] = {
     "instances": _press(),
     "instance-details": _press("enter", wait=_details_loaded, what="the details"),
+    "deploy": _press("d", wait=_screen_named("DeployScreen"), what="the deploy form"),
+    "pricing": _press("6", wait=_screen_named("PricingScreen"), what="the pricing screen"),
+    "volumes": _press("2", wait=_screen_named("VolumesScreen"), what="the volumes"),
+    "firewalls": _press("3", wait=_screen_named("FirewallsScreen"), what="the firewalls"),
+    "snapshots": _press("4", wait=_screen_named("SnapshotsScreen"), what="the snapshots"),
+    "keys": _press("5", wait=_screen_named("KeysScreen"), what="the keys"),
+    "chat": _press("7", wait=_screen_named("ChatScreen"), what="the chat"),
     "help": _press("question_mark"),
 }
 
@@ -79,10 +92,17 @@ async def _shoot(name: str, steps: Steps, out: Path) -> Path:
 
 
 def regenerate(out_dir: str) -> int:
-    """Write one SVG per entry of ``SHOTS`` into ``out_dir``."""
+    """Write one SVG per entry of ``SHOTS`` into ``out_dir``.
+
+    Settings and chat history come from an empty temporary home, never the
+    user's own, so the pictures are the same on every machine.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for name, steps in SHOTS.items():
-        path = asyncio.run(_shoot(name, steps, out))
-        print(f"wrote {path}")
+    with tempfile.TemporaryDirectory(prefix="barrack-shots-") as home:
+        os.environ["BARRACK_TUI_CONFIG_DIR"] = str(Path(home, "config"))
+        os.environ["BARRACK_TUI_DATA_DIR"] = str(Path(home, "data"))
+        for name, steps in SHOTS.items():
+            path = asyncio.run(_shoot(name, steps, out))
+            print(f"wrote {path}")
     return 0

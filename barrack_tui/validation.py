@@ -6,11 +6,18 @@ next to the field. No UI imports: forms and tests call these directly.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import re
 from typing import Final
 
-from barrack_tui.catalog import CLOUD_INIT_MAX_BYTES, NAME_MAX_LEN, VOLUME_MAX_GB, VOLUME_MIN_GB
+from barrack_tui.catalog import (
+    CLOUD_INIT_MAX_BYTES,
+    NAME_MAX_LEN,
+    VOLUME_MAX_GB,
+    VOLUME_MIN_GB,
+)
 
 _RESOURCE_NAME: Final = re.compile(r"^[A-Za-z0-9 _.\-]+$")
 _KEY_NAME: Final = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -42,8 +49,18 @@ def ssh_key_name(value: str) -> str | None:
 
 
 def public_key(value: str) -> str | None:
-    if not _PUBLIC_KEY.match(value.strip()):
+    """One OpenSSH public key line whose base64 data really is a key of the stated type."""
+    line = value.strip()
+    if not _PUBLIC_KEY.match(line):
         return "Paste one OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-nistp*)"
+    key_type, data = line.split()[:2]
+    try:
+        blob = base64.b64decode(data, validate=True)
+    except binascii.Error:
+        return "The key data is not valid base64: copy the whole line"
+    length = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
+    if blob[4 : 4 + length] != key_type.encode():
+        return f"The key data is not an {key_type} key: copy the whole line"
     return None
 
 

@@ -96,15 +96,16 @@ class Renders:
         self.items.append(Render(last.at + last.wall_ms / 1000, last.cpu_end, 0))
 
     def cost_per_token(self, first: bool, share: float = 0.1) -> dict[str, float]:
-        """CPU ms per token and ms per render over the first (or last) ``share`` of the tokens."""
+        """CPU ms per token and ms per render over the renders that drew the first
+        (or the last) ``share`` of the tokens; each render's CPU runs to the next
+        render's start, so it includes the frames it caused."""
         total = sum(r.tokens for r in self.items)
         edge = total * share
-        seen = 0
+        done = 0
         picked: list[tuple[Render, Render]] = []
         for before, after in zip(self.items, self.items[1:], strict=False):
-            inside = seen < edge if first else seen >= total - edge
-            seen += before.tokens
-            if inside:
+            start, done = done, done + before.tokens
+            if before.tokens and (start < edge if first else done > total - edge):
                 picked.append((before, after))
         tokens = sum(b.tokens for b, _ in picked) or 1
         cpu = sum(a.cpu - b.cpu for b, a in picked)

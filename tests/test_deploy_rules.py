@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -477,3 +479,9 @@ def test_find_instance_by_its_unique_name() -> None:
     vms = [VM("a"), VM("b")]
     assert find_instance(vms, "b") is vms[1]
     assert find_instance(vms, "c") is None
+
+
+def test_the_rules_do_not_import_textual() -> None:
+    code = "import sys, barrack_tui.deploy_rules; print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

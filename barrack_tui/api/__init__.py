@@ -18,7 +18,6 @@ from barrack_tui.api.client import (
 )
 from barrack_tui.api.errors import (
     AmbiguousOutcomeError,
-    ReadOnlyError,
     APIStatusError,
     AuthError,
     BarrackConnectionError,
@@ -29,6 +28,7 @@ from barrack_tui.api.errors import (
     PayloadTooLargeError,
     PaymentRequiredError,
     RateLimitError,
+    ReadOnlyError,
     ResponseValidationError,
     ServerError,
     StreamInterruptedError,

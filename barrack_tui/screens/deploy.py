@@ -160,9 +160,7 @@ def open_deploy(app: BarrackApp, prefill: DeployPrefill | None = None) -> None:
     if app.services.read_only:
         app.notify(READ_ONLY_REASON, severity="warning")
         return
-    # Launch carries the setting once app.py passes settings.budget_min_hours through.
-    budget = getattr(app.launch, "budget_min_hours", DEFAULT_BUDGET_MIN_HOURS)
-    app.push_screen(DeployScreen(prefill, budget_min_hours=budget))
+    app.push_screen(DeployScreen(prefill, budget_min_hours=app.launch.budget_min_hours))
 
 
 def _row(caption: str, *widgets: Widget, id: str | None = None) -> Horizontal:

@@ -132,7 +132,7 @@ def stock_line(catalogue: Catalogue, model: str | None, region: str | None, coun
 
 
 def alternative_label(alt: Alternative, currency: str) -> str:
-    return f"{alt.gpu_model:<22} {alt.region:<10} {alt.free:>3} free  {money(alt.price, currency)}/GPU-h"
+    return f"{alt.gpu_model:<21} {alt.region:<9} {alt.free:>3} free  {money(alt.price, currency)}"
 
 
 def price_table(preview: PricePreview | None) -> RenderableType:

@@ -31,6 +31,7 @@ from barrack_tui.screens.instance_actions import READ_ONLY_REASON
 from barrack_tui.screens.instance_details import RULE_COLUMNS, rule_row
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell, status_content
 from barrack_tui.widgets.table_model import Cell, Column
@@ -159,6 +160,7 @@ class FirewallsScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("firewalls", id="mode-bar")
         yield Input(placeholder="Filter: name, id, region, status, instance…", id="filter")
         yield ResourceTable(COLUMNS, empty_text="Loading firewalls…", id="firewalls")
         with Horizontal(id="detail"):

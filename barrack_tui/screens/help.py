@@ -31,6 +31,7 @@ def _key(binding: Binding) -> str:
 def help_sections() -> list[tuple[str, type[DOMNode]]]:
     """(title, class) for every place that declares keys."""
     from barrack_tui.app import BarrackApp
+    from barrack_tui.screens.deploy import DeployScreen
     from barrack_tui.screens.instance_details import InstanceDetailsScreen
     from barrack_tui.widgets.resource_table import ResourceTable
 
@@ -38,6 +39,7 @@ def help_sections() -> list[tuple[str, type[DOMNode]]]:
     for title, screen in BarrackApp.mode_screen_classes():
         sections.append((title, screen))
     sections.append(("Instance details", InstanceDetailsScreen))
+    sections.append(("Deploy form", DeployScreen))
     sections.append(("Any table", ResourceTable))
     return sections
 

@@ -9,9 +9,9 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Label, Static
 
 from barrack_tui.api.errors import BarrackError
@@ -30,7 +30,11 @@ from barrack_tui.widgets.resource_table import Column, ResourceTable
 from barrack_tui.widgets.status import status_content
 
 if TYPE_CHECKING:
-    from barrack_tui.api.models import InstanceBillingResponse, VMInstance, VMSecurityRule
+    from barrack_tui.api.models import (
+        InstanceBillingResponse,
+        VMInstance,
+        VMSecurityRule,
+    )
 
 RULE_COLUMNS = (
     Column("direction", "Direction", width=9),

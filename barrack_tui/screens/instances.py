@@ -32,8 +32,8 @@ from barrack_tui.widgets.table_model import Cell, Column
 
 if TYPE_CHECKING:
     from barrack_tui.api.models import UserVM
-    from barrack_tui.widgets.chat_panel import ChatPanel
     from barrack_tui.app import BarrackApp
+    from barrack_tui.widgets.chat_panel import ChatPanel
 
 COLUMNS = (
     Column("name", "Name", min_width=8, max_width=18),

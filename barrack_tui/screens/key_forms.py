@@ -9,8 +9,6 @@ when the modal closes.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -41,23 +39,6 @@ FORM_CSS: CssPaths = [style_path("resource_forms.tcss"), style_path("keys.tcss")
 RequestT = TypeVar("RequestT")
 ResultT = TypeVar("ResultT")
 PRIVATE_KEY_MARKER = "PRIVATE KEY-----"
-
-
-def public_key_problem(line: str) -> str | None:
-    """`validation.public_key`, plus what its pattern cannot see: the base64
-    data must decode and start with the same key type as the line."""
-    found = validation.public_key(line)
-    if found:
-        return found
-    key_type, data = line.split()[:2]
-    try:
-        blob = base64.b64decode(data, validate=True)
-    except binascii.Error:
-        return "The key data is not valid base64: copy the whole line"
-    length = int.from_bytes(blob[:4], "big") if len(blob) >= 4 else -1
-    if blob[4 : 4 + length] != key_type.encode():
-        return f"The key data is not an {key_type} key: copy the whole line"
-    return None
 
 
 def byte_size(size: int) -> str:
@@ -126,7 +107,7 @@ class ImportKeyForm(TextAreaForm[CreateSSHKeyRequest, "SSHKeyResponse"]):
         elif "\n" in key:
             problems["public-key"] = "A public key is one line"
         else:
-            found = public_key_problem(key)
+            found = validation.public_key(key)
             if found:
                 problems["public-key"] = found
         return problems

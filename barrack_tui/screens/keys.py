@@ -35,6 +35,7 @@ from barrack_tui.screens.key_forms import (
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.screens.snapshots import detail, stamp
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.table_model import Cell, Column
 
@@ -128,6 +129,7 @@ class KeysScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("keys", id="mode-bar")
         yield Label(READ_ONLY_TEXT, id="read-only")
         yield Input(placeholder="Filter both tabs: name, id, fingerprint…", id="filter")
         with TabbedContent(id="tabs", initial="keys-tab"):

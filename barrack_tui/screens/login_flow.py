@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from barrack_tui.credentials import LoadedKey, credentials_file, load_key, save_to_file, save_to_keyring
+from barrack_tui.credentials import (
+    LoadedKey,
+    credentials_file,
+    load_key,
+    save_to_file,
+    save_to_keyring,
+)
 from barrack_tui.keystore import DEFAULT_KEYRING_TIMEOUT, KeyringProblem
 from barrack_tui.screens.login import LoginScreen
 

@@ -30,6 +30,7 @@ from barrack_tui.live.topics import Topic
 from barrack_tui.resources import style_path
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.spend_plot import SpendPlot, spend_series
 from barrack_tui.widgets.table_model import Cell, Column
@@ -162,6 +163,7 @@ class PricingScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("pricing", id="mode-bar")
         with Horizontal(id="top"):
             yield ResourceTable(COLUMNS, empty_text="Loading prices…", id="prices")
             with Vertical(id="side"):
@@ -178,7 +180,6 @@ class PricingScreen(LiveScreen):
         self.query_one("#billing").border_title = "Balance & spend"
         self.query_one("#spend").border_title = "Spend over time"
         self.table.border_title = "GPU prices & live stock"
-        super().on_mount()
         self._render_prices()
         self._render_billing()
         self.table.focus()

@@ -35,6 +35,7 @@ from barrack_tui.screens.snapshot_forms import (
     snapshot_price,
 )
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell, status_content
 from barrack_tui.widgets.table_model import Cell, Column
@@ -209,6 +210,7 @@ class SnapshotsScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("snapshots", id="mode-bar")
         yield Label(READ_ONLY_TEXT, id="read-only")
         yield Input(placeholder="Filter every tab: name, id, region, status…", id="filter")
         with TabbedContent(id="tabs", initial="snapshots-tab"):

@@ -33,6 +33,7 @@ from barrack_tui.screens.volume_forms import (
     VolumePricing,
 )
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell, status_content
 from barrack_tui.widgets.table_model import Cell, Column
@@ -180,6 +181,7 @@ class VolumesScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("volumes", id="mode-bar")
         yield Input(placeholder="Filter: name, id, type, region, status, instance…", id="filter")
         yield ResourceTable(COLUMNS, empty_text="Loading volumes…", id="volumes")
         with Horizontal(id="detail"):

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from barrack_tui.catalog import GPU_MODELS, REGIONS, GpuModelInfo, Tier, tier_of_region
-from barrack_tui.sim.errors import SimError, insufficient_credits, invalid, no_capacity, not_found
-from barrack_tui.sim.model import Firewall, Image, Instance, Script, Snapshot, SshKey, Volume
+from barrack_tui.sim.errors import (
+    SimError,
+    insufficient_credits,
+    invalid,
+    no_capacity,
+    not_found,
+)
+from barrack_tui.sim.model import (
+    Firewall,
+    Image,
+    Instance,
+    Script,
+    Snapshot,
+    SshKey,
+    Volume,
+)
 from barrack_tui.sim.world import World
 
 

@@ -15,7 +15,16 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from barrack_tui.catalog import GPU_MODELS, REGIONS
-from barrack_tui.sim import assumed, ids, ops_firewalls, ops_instances, ops_keys, ops_snapshots, seed_data, sshkeys
+from barrack_tui.sim import (
+    assumed,
+    ids,
+    ops_firewalls,
+    ops_instances,
+    ops_keys,
+    ops_snapshots,
+    seed_data,
+    sshkeys,
+)
 from barrack_tui.sim.fields import Fields, security_rules
 from barrack_tui.sim.model import AiTransaction, Firewall, Instance
 from barrack_tui.sim.ops_deploy import execute, plan

@@ -6,20 +6,24 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import ClassVar, Final, Protocol
+from typing import TYPE_CHECKING, ClassVar, Final, Protocol
 
-from markdown_it import MarkdownIt
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Static
 
 from barrack_tui.chat_store import Turn
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 CANCELLED: Final = "cancelled"
 
 
 def last_code_block(markdown: str) -> str | None:
     """The content of the last fenced (or indented) code block, as the Markdown widget parses it."""
+    from markdown_it import MarkdownIt
+
     tokens = MarkdownIt("gfm-like").parse(markdown)
     blocks = [t.content for t in tokens if t.type in ("fence", "code_block")]
     return blocks[-1] if blocks else None
@@ -131,6 +135,9 @@ class ChatMessageView(Vertical):
         self._boundaries.feed(turn.content)
 
     def compose(self) -> ComposeResult:
+        # Markdown (and markdown-it) are imported on first use: they are slow to import.
+        from textual.widgets import Markdown
+
         turn = self.turn
         if turn.role == "user":
             yield Label("You · with account context" if turn.with_context else "You", classes="chat-role")
@@ -144,14 +151,23 @@ class ChatMessageView(Vertical):
         self.show_outcome(self.turn.outcome)
 
     @property
+    def segments(self) -> list[Markdown]:
+        """The reply's Markdown widgets, in order (none for a user message)."""
+        from textual.widgets import Markdown
+
+        return list(self.query_children(Markdown))
+
+    @property
     def source(self) -> str:
         """The Markdown shown so far (a reply), across its segments."""
-        return "".join(segment.source for segment in self.query(Markdown))
+        return "".join(segment.source for segment in self.segments)
 
     async def append(self, text: str) -> None:
         """Add streamed Markdown to the reply, starting a new segment at a block boundary when due."""
+        from textual.widgets import Markdown
+
         cuts = self._boundaries.feed(text)
-        segment = self.query(Markdown).last()
+        segment = self.segments[-1]
         if cuts and len(segment.children) >= self.SEGMENT_BLOCKS:
             head, text = text[: cuts[0]], text[cuts[0] :]
             if head:
@@ -178,21 +194,23 @@ class ReplyWriter:
     """Streams text deltas into Markdown, keeping the UI responsive.
 
     ``Markdown.append`` re-parses only from the last block, and the view keeps
-    each Markdown widget small (:class:`ChatMessageView`), so a render costs
-    about the same however long the reply already is. What is left to bound is
-    how often and how much:
+    each Markdown widget small (:class:`ChatMessageView`), so an append costs
+    about the same however long the reply already is. Two costs remain, and
+    this paces the appends against them:
 
-    - at most one render per ``interval`` seconds, and after a render that
-      took longer than that, a pause as long as the render: a fast stream no
-      longer re-parses (and, inside a fenced code block, re-highlights the
-      whole block) once per token, and rendering never takes more than about
-      half of the event loop's time;
-    - at most ``max_chars`` per render (cut at a line end when possible):
-      every new block is mounted and styled synchronously, so a big backlog
+    - Every append is followed by a layout of the whole screen, which Textual
+      does for every widget, on screen or not: it grows with the transcript.
+      So a render starts at most every ``interval`` seconds, and no sooner than
+      twice the process CPU time the previous render cycle took (the append,
+      its layout and frames, anything else): rendering keeps to about half of
+      one core, the rest answers keys, and as a cycle gets dearer more tokens
+      share it, so the cost per token stays flat.
+    - Every new block is mounted and styled synchronously, so a big backlog
       handed over at once freezes the event loop for as long as that takes.
-      Textual's ``MarkdownStream`` merges everything that piled up while it
-      rendered into one append, which is exactly what grows behind a stream
-      faster than the screen (see bench/bench_chat.py).
+      So a render takes at most ``max_chars`` (cut at a line end when
+      possible). Textual's ``MarkdownStream`` instead merges everything that
+      piled up into one append, which is what grows behind a stream faster
+      than the screen (see bench/bench_chat.py).
 
     The first fragment is shown at once; one render is in flight at a time.
     """
@@ -202,12 +220,17 @@ class ReplyWriter:
         sink: MarkdownSink,
         interval: float = 0.05,
         max_chars: int = 512,
+        *,
         clock: Callable[[], float] = time.monotonic,
+        cpu_clock: Callable[[], float] = time.process_time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._sink = sink
         self._interval = interval
         self._max_chars = max_chars
         self._clock = clock
+        self._cpu_clock = cpu_clock
+        self._sleep = sleep
         self._pending: list[str] = []
         self._wake = asyncio.Event()
         self._closing = False
@@ -215,7 +238,7 @@ class ReplyWriter:
         self.renders = 0
 
     def write(self, fragment: str) -> None:
-        """Queue a fragment; it is rendered within ``interval`` seconds unless a backlog waits."""
+        """Queue a fragment; it is rendered at the next render (see the class docstring)."""
         if not fragment:
             return
         self._pending.append(fragment)
@@ -224,7 +247,7 @@ class ReplyWriter:
             self._task = asyncio.create_task(self._run())
 
     async def close(self) -> None:
-        """Render everything still queued (in bounded steps), then stop."""
+        """Render everything still queued (in bounded, paced steps), then stop."""
         if self._task is None:
             return
         self._closing = True
@@ -240,24 +263,34 @@ class ReplyWriter:
         self._pending = [text[cut:]]
         return text[:cut]
 
+    async def _pace(self, started: float, cpu_at_start: float) -> None:
+        """Wait out the interval, then until the last cycle's CPU time is matched by idle time.
+
+        The CPU is read after the first wait, once the layout and frames of the
+        last render have happened."""
+        wait = started + self._interval - self._clock()
+        if wait > 0:
+            await self._sleep(wait)
+        wait = started + 2 * (self._cpu_clock() - cpu_at_start) - self._clock()
+        if wait > 0:
+            await self._sleep(wait)
+
     async def _run(self) -> None:
-        next_at = float("-inf")
+        started: float | None = None
+        cpu_at_start = 0.0
         while True:
             await self._wake.wait()
-            wait = next_at - self._clock()
-            if wait > 0 and not self._closing:
-                await asyncio.sleep(wait)
+            if self._closing and not self._pending:
+                return
+            if started is not None:
+                await self._pace(started, cpu_at_start)
             text = self._take()
             if not self._pending:
                 self._wake.clear()
             if text:
-                started = self._clock()
+                started, cpu_at_start = self._clock(), self._cpu_clock()
                 self.renders += 1
                 # Shielded: a cancelled writer must not leave a half-applied append.
                 await asyncio.shield(self._sink.append(text))
-                ended = self._clock()
-                # Renders start at most every `interval`, and a slow one (a long
-                # code block re-highlighted) is followed by as long a pause.
-                next_at = ended + max(self._interval - (ended - started), ended - started)
             if self._closing and not self._pending:
                 return

@@ -212,6 +212,7 @@ class ChatPanel(Widget):
         self._conversation: Conversation | None = None
         self._stream_worker: Worker[None] | None = None
         self._streaming = False
+        self._receiving = False
         self._models: list[str] = []
 
     # -- composition ------------------------------------------------------------
@@ -260,7 +261,7 @@ class ChatPanel(Widget):
 
     @property
     def streaming(self) -> bool:
-        """True while a reply is being received."""
+        """True from sending a question until its reply is fully shown and saved."""
         return self._streaming
 
     @property
@@ -302,15 +303,18 @@ class ChatPanel(Widget):
         self.query_one("#chat-empty").display = False
         mounted = self.transcript.mount_all([ChatMessageView(question), reply_view])
         self.transcript.anchor()
-        self._streaming = True
+        self._streaming = self._receiving = True
         self._set_status("Waiting for the assistant… (ctrl+x cancels)", busy=True)
         self.refresh_bindings()
         self._stream_worker = self._stream_reply(conversation, question, model, reply_view, mounted)
         return True
 
     def cancel(self) -> None:
-        """Stop the reply in flight: the HTTP stream is closed, the partial reply kept."""
-        if self._stream_worker is not None and self._stream_worker.is_running:
+        """Stop the reply in flight: the HTTP stream is closed, the partial reply kept.
+
+        Once the whole reply has arrived there is nothing to cancel: what is
+        left is showing it, which takes a moment after a very fast stream."""
+        if self._receiving and self._stream_worker is not None:
             self._stream_worker.cancel()
 
     def new_conversation(self) -> None:
@@ -344,7 +348,7 @@ class ChatPanel(Widget):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
             # False (not None) hides the key and lets ctrl+x reach the input as "cut".
-            return self._streaming
+            return self._receiving
         return True
 
     def action_cancel(self) -> None:
@@ -353,7 +357,7 @@ class ChatPanel(Widget):
     def action_escape(self) -> None:
         """Cancel the reply in flight; otherwise leave the input, so single-key
         shortcuts (the mode keys 1-7) work again."""
-        if self._streaming:
+        if self._receiving:
             self.cancel()
         elif self.input.has_focus:
             self.transcript.focus()
@@ -408,7 +412,7 @@ class ChatPanel(Widget):
         # (cancelled before it started), the panel must not stay "busy".
         finished = (WorkerState.CANCELLED, WorkerState.ERROR, WorkerState.SUCCESS)
         if event.worker is self._stream_worker and event.state in finished and self._streaming:
-            self._streaming = False
+            self._streaming = self._receiving = False
             self._set_status(IDLE_STATUS)
             self.refresh_bindings()
 
@@ -457,6 +461,8 @@ class ChatPanel(Widget):
         except Exception as error:  # never let a reply crash the console
             self.log.error(f"chat stream failed: {error!r}")
             outcome = outcome_of(error)
+        self._receiving = False
+        self.refresh_bindings()
         reply = Turn("assistant", "".join(parts), services.now(), model=model, outcome=outcome)
         conversation.turns.append(reply)
         conversation.updated_at = reply.at
@@ -472,12 +478,19 @@ class ChatPanel(Widget):
         writer: ReplyWriter | None,
         first_save: asyncio.Future[None] | None,
     ) -> None:
-        """Render what is left, show the marker, save; each step survives the others failing."""
+        """Render what is left, show the marker, save; each step survives the others failing.
+
+        Cancelled while rendering (the app is closing, another conversation is
+        opened), it stops rendering but still saves, then lets the cancellation on.
+        """
+        interrupted = False
         try:
             if writer is not None:
                 await writer.close()
             view.turn = reply
             view.show_outcome(reply.outcome)
+        except asyncio.CancelledError:
+            interrupted = True
         except Exception as error:  # the panel may be going away (app exit)
             self.log.warning(f"chat: could not finish rendering the reply: {error!r}")
         self._streaming = False
@@ -492,6 +505,8 @@ class ChatPanel(Widget):
         await self._save(conversation)
         self.services.engine.invalidate(Topic.AI_USAGE)
         self.post_message(self.ReplyFinished(self, conversation.id, reply.outcome))
+        if interrupted:
+            raise asyncio.CancelledError
 
     async def _save(self, conversation: Conversation) -> None:
         try:

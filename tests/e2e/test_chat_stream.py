@@ -198,6 +198,17 @@ async def test_keys_answer_and_the_view_follows_the_bottom_during_a_stream(
         await wait_until(pilot, lambda: not panel.streaming)
         assert panel.conversation.turns[-1].outcome == "cancelled"
 
+        # A new conversation mid-reply: the reply is cancelled and kept, then the view is cleared.
+        first = panel.conversation.id
+        panel.input.text = "/tokens 1000"
+        await key(pilot, "enter")
+        await wait_until(pilot, lambda: len(panel.conversation.turns) == 3 and panel.query(ChatMessageView).last().source)
+        await key(pilot, "ctrl+n")
+        await wait_until(pilot, lambda: panel.conversation.id != first)
+        assert not panel.streaming and panel.conversation.turns == []
+        stored = ChatStore.for_profile("default").load(first)
+        assert [t.outcome for t in stored.turns if t.role == "assistant"] == ["cancelled", "cancelled"]
+
 
 async def test_quitting_during_a_stream_closes_it_without_hanging(
     served: tuple[Starlette, RunningServer], clock: Any

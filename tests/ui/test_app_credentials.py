@@ -12,7 +12,12 @@ from barrack_tui.screens.instances import InstancesScreen
 from barrack_tui.screens.login import LoginScreen
 from barrack_tui.screens.login_flow import obtain_key
 from barrack_tui.sim import DEMO_API_KEY
-from tests.keyring_fakes import HangingKeyring, KeyringSwap, LockedKeyring, MemoryKeyring
+from tests.keyring_fakes import (
+    HangingKeyring,
+    KeyringSwap,
+    LockedKeyring,
+    MemoryKeyring,
+)
 from tests.ui.harness import SIZE, make_app, wait_for_instances
 
 TIMEOUT = 0.2

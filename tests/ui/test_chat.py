@@ -59,10 +59,10 @@ class Recorder(httpx.AsyncBaseTransport):
 class PaneScreen(LiveScreen):
     """A host like the instances screen: the panel with a context provider."""
 
-    DESCRIPTION: ClassVar[list[str | None]] = ["Selected instance: llama-finetune-01 (BRK-TEST01D)"]
+    DESCRIPTION: ClassVar[str] = "Selected instance: llama-finetune-01 (BRK-TEST01D)"
 
     def compose(self) -> ComposeResult:
-        yield ChatPanel(context_provider=lambda: self.DESCRIPTION[0], id="pane")
+        yield ChatPanel(context_provider=lambda: self.DESCRIPTION, id="pane")
 
 
 def chat_app(sim_app: Any, clock: Any, **launch: Any) -> tuple[BarrackApp, Recorder]:
@@ -147,28 +147,28 @@ async def test_a_question_gets_a_markdown_reply_that_is_saved(make_sim: Any, clo
         await wait_until(pilot, lambda: app.screen.query_one(OptionList).option_count == 1)
 
 
-async def test_ctrl_j_makes_a_new_line_and_enter_sends_it_all(make_sim: Any, clock: Any) -> None:
+async def test_input_keys_enter_sends_ctrl_j_breaks_the_line_ctrl_x_cuts(make_sim: Any, clock: Any) -> None:
     app, recorder = chat_app(make_sim(), clock)
     async with app.run_test(size=SIZE) as pilot:
         panel = await open_chat(pilot)
+        await pilot.press("space", "enter")
+        assert recorder.chat_bodies == [] and panel.conversation.turns == []  # blank: nothing sent
+
+        panel.input.text = "draft"
+        panel.input.select_all()
+        await pilot.press("ctrl+x")  # nothing streams: ctrl+x is the input's "cut"
+        assert panel.input.text == "" and app.clipboard == "draft"
+
         await pilot.press("a", "ctrl+j", "b")
         assert panel.input.text == "a\nb"
         assert panel.input.cursor_location == (1, 1)
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(panel.conversation.turns) == 2 and not panel.streaming)
         assert recorder.chat_bodies[0]["messages"][-1]["content"] == "a\nb"
+        assert panel.input.text == ""
 
 
-async def test_enter_on_an_empty_input_sends_nothing(make_sim: Any, clock: Any) -> None:
-    app, recorder = chat_app(make_sim(), clock)
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await open_chat(pilot)
-        await pilot.press("space", "enter")
-        await pilot.pause()
-        assert recorder.chat_bodies == [] and panel.conversation.turns == []
-
-
-async def test_the_model_picker_lists_the_models_and_picks_the_model_used(make_sim: Any, clock: Any) -> None:
+async def test_the_model_picker_and_the_history_sent_with_each_question(make_sim: Any, clock: Any) -> None:
     sim_app = make_sim()
     app, recorder = chat_app(sim_app, clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -178,21 +178,17 @@ async def test_the_model_picker_lists_the_models_and_picks_the_model_used(make_s
             "barrack-assistant-small",
             "barrack-assistant-large",
         ]
+        await ask(pilot, panel, "what is running?")
         select.value = "barrack-assistant-large"
-        await ask(pilot, panel, "what is running?")
-        assert recorder.chat_bodies[-1]["model"] == "barrack-assistant-large"
-        assert panel.conversation.turns[-1].model == "barrack-assistant-large"
-        assert sim_app.state.sim.world.ai_transactions[-1].model == "barrack-assistant-large"
-
-
-async def test_a_conversation_keeps_its_history_in_each_request(make_sim: Any, clock: Any) -> None:
-    app, recorder = chat_app(make_sim(), clock)
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await open_chat(pilot)
-        await ask(pilot, panel, "what is running?")
         await ask(pilot, panel, SSH_QUESTION)
-        roles = [m["role"] for m in recorder.chat_bodies[-1]["messages"]]
-        assert roles == ["user", "assistant", "user"]
+        assert [body["model"] for body in recorder.chat_bodies] == ["barrack-assistant-small", "barrack-assistant-large"]
+        assert [t.model for t in panel.conversation.turns if t.role == "assistant"] == [
+            "barrack-assistant-small",
+            "barrack-assistant-large",
+        ]
+        assert sim_app.state.sim.world.ai_transactions[-1].model == "barrack-assistant-large"
+        # Each request carries the conversation so far.
+        assert [m["role"] for m in recorder.chat_bodies[-1]["messages"]] == ["user", "assistant", "user"]
         assert len(views(panel)) == 4
 
 
@@ -227,33 +223,23 @@ async def test_context_is_opt_in_and_sent_as_one_system_message(make_sim: Any, c
         assert recorder.chat_bodies[-1]["messages"][0]["role"] == "user"
 
 
-async def test_context_without_a_selection_still_shares_the_account(make_sim: Any, clock: Any) -> None:
-    app, recorder = chat_app(make_sim(), clock)
-    PaneScreen.DESCRIPTION[0] = None
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            panel = await open_chat(pilot, "pane")
-            panel.context_enabled = True
-            await pilot.pause()
-            assert "no resource selected" in str(panel.query_one("#chat-context-preview").render())
-            await ask(pilot, panel, "what is running?")
-            system = recorder.chat_bodies[-1]["messages"][0]["content"]
-            assert "Selected instance" not in system and "Account: balance" in system
-    finally:
-        PaneScreen.DESCRIPTION[0] = "Selected instance: llama-finetune-01 (BRK-TEST01D)"
-
-
-async def test_a_failing_context_provider_does_not_stop_the_chat(make_sim: Any, clock: Any) -> None:
+async def test_context_without_a_selection_or_with_a_failing_provider(make_sim: Any, clock: Any) -> None:
     app, recorder = chat_app(make_sim(), clock)
     async with app.run_test(size=SIZE) as pilot:
         panel = await open_chat(pilot, "pane")
+        panel.context_provider = lambda: None
+        panel.context_enabled = True
+        await pilot.pause()
+        assert "no resource selected" in str(panel.query_one("#chat-context-preview").render())
+        await ask(pilot, panel, "what is running?")
+        system = recorder.chat_bodies[-1]["messages"][0]["content"]
+        assert "Selected instance" not in system and "Account: balance" in system
 
         def broken() -> str:
             raise RuntimeError("selection gone")
 
         panel.context_provider = broken
-        panel.context_enabled = True
-        await ask(pilot, panel, "what is running?")
+        await ask(pilot, panel, "and now?")
         assert panel.conversation.turns[-1].outcome is None
         assert recorder.chat_bodies[-1]["messages"][0]["role"] == "system"
 
@@ -321,16 +307,6 @@ async def test_a_failed_model_list_is_shown_and_sending_is_refused(make_sim: Any
 # -- keys ---------------------------------------------------------------------------
 
 
-async def test_ctrl_x_is_cut_in_the_input_when_nothing_streams(make_sim: Any, clock: Any) -> None:
-    app, _ = chat_app(make_sim(), clock)
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await open_chat(pilot)
-        panel.input.text = "draft"
-        panel.input.select_all()
-        await pilot.press("ctrl+x")
-        assert panel.input.text == "" and app.clipboard == "draft"
-
-
 async def test_copy_the_last_reply_and_its_last_code_block(make_sim: Any, clock: Any) -> None:
     app, _ = chat_app(make_sim(), clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -375,25 +351,59 @@ class Sink:
         await asyncio.sleep(0)
 
 
+class Clocks:
+    """A fake wall clock and CPU clock; sleeping moves the wall clock (and is recorded)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.cpu = 0.0
+        self.sleeps: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        self.now += seconds
+        await asyncio.sleep(0)
+
+    def writer(self, sink: Sink, **options: Any) -> ReplyWriter:
+        return ReplyWriter(sink, clock=lambda: self.now, cpu_clock=lambda: self.cpu, sleep=self.sleep, **options)
+
+
 async def test_the_writer_renders_the_first_piece_at_once_then_batches() -> None:
-    now = [0.0]
-    sink = Sink()
-    writer = ReplyWriter(sink, interval=0.05, max_chars=10_000, clock=lambda: now[0])
+    clocks, sink = Clocks(), Sink()
+    writer = clocks.writer(sink, interval=0.05)
     writer.write("first")
-    await asyncio.sleep(0)
-    await asyncio.sleep(0)
-    assert sink.parts == ["first"]
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert sink.parts == ["first"] and clocks.sleeps == []
     for word in (" a", " b", " c"):
         writer.write(word)
-    await asyncio.sleep(0.01)
-    assert sink.parts == ["first"]  # the next render waits for the interval
     await writer.close()
     assert sink.parts == ["first", " a b c"]
+    assert clocks.sleeps == [0.05]  # the next render waited for the interval
+
+
+async def test_the_writer_keeps_rendering_to_about_half_the_cpu() -> None:
+    clocks, sink = Clocks(), Sink()
+
+    class Costly(Sink):
+        async def append(self, text: str) -> None:
+            await super().append(text)
+            clocks.cpu += 0.2  # an append (and its layout) that costs 200 ms of CPU
+
+    sink = Costly()
+    writer = clocks.writer(sink, interval=0.05)
+    writer.write("one")
+    for _ in range(3):
+        await asyncio.sleep(0)
+    writer.write("two")
+    await writer.close()
+    assert sink.parts == ["one", "two"]
+    assert clocks.sleeps == [0.05, 0.35]  # the interval, then up to twice the 200 ms spent
 
 
 async def test_a_backlog_is_rendered_in_bounded_pieces_cut_at_line_ends() -> None:
-    sink = Sink()
-    writer = ReplyWriter(sink, interval=0.0, max_chars=30)
+    clocks, sink = Clocks(), Sink()
+    writer = clocks.writer(sink, interval=0.0, max_chars=30)
     lines = [f"line {n:02d} of the answer\n" for n in range(10)]
     for line in lines:
         writer.write(line)
@@ -512,6 +522,15 @@ async def test_usage_totals_plot_and_history_follow_new_replies(make_sim: Any, c
         await pilot.press("ctrl+g")
         assert isinstance(app.focused, ChatInput)
 
+        # AI usage is polled only while the chat mode is shown.
+        assert app.services is not None
+        assert Topic.AI_USAGE in app.services.engine.watched()
+        await pilot.press("1")  # typed: the input has the focus
+        assert panel.input.text == "1"
+        await pilot.press("escape", "1")  # escape leaves the input, so the mode key works
+        await pilot.pause()
+        assert Topic.AI_USAGE not in app.services.engine.watched()
+
 
 def test_daily_usage_buckets_by_utc_day(clock: Any) -> None:
     now = clock.now()
@@ -526,16 +545,3 @@ def test_daily_usage_buckets_by_utc_day(clock: Any) -> None:
     assert (days[-1].tokens, days[-1].cost) == (15, 0.75)
     assert days[-2].tokens == 7
     assert sum(d.tokens for d in days) == 22  # nine days ago is outside the week
-
-
-async def test_the_usage_topic_is_polled_only_while_the_chat_is_shown(make_sim: Any, clock: Any) -> None:
-    app, _ = chat_app(make_sim(), clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_chat(pilot)
-        assert app.services is not None
-        assert Topic.AI_USAGE in app.services.engine.watched()
-        await pilot.press("1")  # typed: the input has the focus
-        assert app.screen.query_one(ChatInput).text == "1"
-        await pilot.press("escape", "1")  # escape leaves the input, so the mode key works
-        await pilot.pause()
-        assert Topic.AI_USAGE not in app.services.engine.watched()

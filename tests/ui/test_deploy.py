@@ -31,6 +31,7 @@ from barrack_tui.screens.security_rule_form import SecurityRuleForm
 from barrack_tui.sim import DEMO_API_KEY
 from barrack_tui.sim.fields import Fields
 from barrack_tui.sim.ops_deploy import execute, plan
+from barrack_tui.sim.server import serve_in_thread
 from barrack_tui.widgets.resource_table import ResourceTable
 
 from .harness import SIZE, make_app, refresh_now, wait_for_instances
@@ -375,8 +376,14 @@ async def test_server_refusals_land_on_their_fields_and_keep_every_value(make_si
 
 
 async def test_commit_then_drop_gives_one_vm_and_a_reconciled_row(make_sim: Any, clock: Any) -> None:
+    """Over a real loopback socket: the server commits, then the connection breaks mid-body."""
     sim_app = make_sim()
-    app = make_app(sim_app, clock)
+    with serve_in_thread(sim_app) as server:
+        app = socket_app(server.base_url, clock)
+        await _drop_and_reconcile(app, sim_app)
+
+
+async def _drop_and_reconcile(app: BarrackApp, sim_app: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)
         await fill_valid(pilot, screen, instance_name="dropped-answer")
@@ -472,6 +479,19 @@ async def test_a_volume_boot_and_a_key_added_inline(make_sim: Any, clock: Any) -
         key = next(k for k in sim.world.ssh_keys.values() if k.name == "travel-laptop")
         (instance,) = [i for i in sim.world.instances.values() if i.ssh_key_id == key.key_id]
         assert instance.gpu_model == "RTX-A6000"
+
+
+def socket_app(base_url: str, clock: Any) -> BarrackApp:
+    """The app talking HTTP to the simulator served on 127.0.0.1."""
+
+    def client(key: SecretStr) -> BarrackClient:
+        return BarrackClient(key, base_url=base_url)
+
+    return BarrackApp(
+        Launch(
+            client_factory=client, api_key=SecretStr(DEMO_API_KEY), label="demo", refresh_seconds=60.0, now=clock.now
+        )
+    )
 
 
 def fast_retry_app(sim_app: Any, clock: Any) -> BarrackApp:

@@ -206,9 +206,12 @@ async def test_generated_private_key_is_shown_once_never_logged_then_gone(
         assert key_named(sim, "fresh-key") is not None
         assert _holders_of(secret)  # the detector sees the key while the modal shows it
 
+        await pilot.press("escape")  # not copied yet: a first escape only warns
+        assert app.screen is modal
+        assert "cannot be shown again" in str(modal.query_one("#close-warning", Label).content)
         await pilot.press("c")
         assert app.clipboard == secret
-        await pilot.press("escape")  # copied, so one escape closes it
+        await pilot.press("escape")
         await until(pilot, lambda: app.screen is screen)
         await until(pilot, lambda: screen.table("keys").has_row(key_named(sim, "fresh-key").key_id))
 
@@ -223,22 +226,6 @@ async def test_generated_private_key_is_shown_once_never_logged_then_gone(
                 if isinstance(widget, Static):
                     assert marker not in text_of(widget)
         assert _holders_of(secret) == []
-
-
-async def test_closing_the_private_key_unsaved_asks_twice(make_sim: Callable[..., Any], clock: Any) -> None:
-    app, _ = build(make_sim, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_mode(pilot)
-        await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, GenerateKeyForm))
-        await pilot.press(*"another-key", "enter")
-        await until(pilot, lambda: isinstance(app.screen, PrivateKeyScreen))
-        modal = app.screen
-        await pilot.press("escape")
-        assert app.screen is modal
-        assert "cannot be shown again" in str(modal.query_one("#close-warning", Label).content)
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
 
 
 async def test_a_key_in_use_is_not_deleted(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -274,7 +261,7 @@ async def test_delete_an_unused_key(make_sim: Callable[..., Any], clock: Any) ->
         await until(pilot, lambda: not table.has_row(spare.key_id))
 
 
-async def test_create_a_script_with_a_live_size(make_sim: Callable[..., Any], clock: Any) -> None:
+async def test_create_a_script_within_the_size_limit(make_sim: Callable[..., Any], clock: Any) -> None:
     app, sim = build(make_sim, clock)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mode(pilot)
@@ -282,8 +269,17 @@ async def test_create_a_script_with_a_live_size(make_sim: Callable[..., Any], cl
         await until(pilot, lambda: isinstance(app.screen, ScriptForm))
         form = app.screen
         form.query_one("#name", Input).value = "warm-cache"
+        area = form.query_one("#content", TextArea)
+        area.load_text("#" * (16 * 1024 + 1))
+        await pilot.click("#submit")
+        await pilot.pause()
+        assert "the limit is 16 KB" in str(form.query_one("#content-error", Label).content)
+        assert "16.0 KB of 16 KB" in text_of(form.query_one("#preview", Static))
+        assert app.screen is form
+        assert not sim.requests.of("createScript")  # refused before any request
+
         content = "#!/bin/bash\necho warming\n" + "# pad\n" * 100
-        form.query_one("#content", TextArea).load_text(content)
+        area.load_text(content)
         await pilot.pause()
         assert "625 B of 16 KB" in text_of(form.query_one("#preview", Static))
         await pilot.click("#submit")
@@ -293,23 +289,6 @@ async def test_create_a_script_with_a_live_size(make_sim: Callable[..., Any], cl
         table = screen.table("scripts")
         await until(pilot, lambda: table.cursor_key == script.script_id)
         assert "echo warming" in str(screen.query_one("#script-content", Static).content.code)  # type: ignore[union-attr]
-
-
-async def test_scripts_over_16_kb_are_refused_before_any_request(make_sim: Callable[..., Any], clock: Any) -> None:
-    app, sim = build(make_sim, clock)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_mode(pilot)
-        await pilot.press("t", "n")
-        await until(pilot, lambda: isinstance(app.screen, ScriptForm))
-        form = app.screen
-        form.query_one("#name", Input).value = "too-big"
-        form.query_one("#content", TextArea).load_text("#" * (16 * 1024 + 1))
-        await pilot.click("#submit")
-        await pilot.pause()
-        assert "the limit is 16 KB" in str(form.query_one("#content-error", Label).content)
-        assert "16.0 KB of 16 KB" in text_of(form.query_one("#preview", Static))
-        assert app.screen is form
-        assert not sim.requests.of("createScript")
 
 
 async def test_edit_a_script_and_see_a_server_error(make_sim: Callable[..., Any], clock: Any) -> None:

@@ -10,7 +10,12 @@ import pytest
 from rich.text import Text
 
 from barrack_tui.widgets import table_model
-from barrack_tui.widgets.table_model import SORT_INDICATOR_WIDTH, Cell, Column, TableModel
+from barrack_tui.widgets.table_model import (
+    SORT_INDICATOR_WIDTH,
+    Cell,
+    Column,
+    TableModel,
+)
 
 COLUMNS = [
     Column("name", "Name"),
