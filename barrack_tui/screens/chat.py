@@ -28,6 +28,7 @@ from barrack_tui.widgets.chat_usage import (
     daily_usage,
     totals_text,
 )
+from barrack_tui.widgets.mode_bar import ModeBar
 
 
 def conversation_option(info: ConversationInfo) -> Option:
@@ -80,6 +81,7 @@ class ChatScreen(LiveScreen):
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
+        yield ModeBar("chat", id="mode-bar")
         with Horizontal(id="chat-body"):
             with Vertical(id="chat-sidebar"):
                 yield Label("Conversations", classes="chat-section")

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from barrack_tui.api.errors import APIStatusError, BarrackError
 from barrack_tui.catalog import FIREWALLS_PER_ACCOUNT
@@ -31,6 +31,7 @@ from barrack_tui.screens.instance_actions import READ_ONLY_REASON
 from barrack_tui.screens.instance_details import RULE_COLUMNS, rule_row
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.filter_box import FilterBox
 from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell, status_content
@@ -161,7 +162,7 @@ class FirewallsScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
         yield ModeBar("firewalls", id="mode-bar")
-        yield Input(placeholder="Filter: name, id, region, status, instance…", id="filter")
+        yield FilterBox("Filter: name, id, region, status, instance…")
         yield ResourceTable(COLUMNS, empty_text="Loading firewalls…", id="firewalls")
         with Horizontal(id="detail"):
             with Vertical(id="info-panel", classes="panel"):
@@ -177,7 +178,6 @@ class FirewallsScreen(LiveScreen):
 
     def on_mount(self) -> None:
         # LiveScreen.on_mount runs after this one (Textual calls both) and renders the cache.
-        self.query_one("#filter", Input).display = False
         self.query_one("#rules", ResourceTable).border_title = "Rules  (+ add, - remove)"
         self.query_one("#attachments", ResourceTable).border_title = "Attached instances  (a attach)"
         self._update_title()
@@ -476,20 +476,7 @@ class FirewallsScreen(LiveScreen):
             self.notify(f"Deleted firewall {firewall.name}")
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.table.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
+        self.query_one(FilterBox).close()

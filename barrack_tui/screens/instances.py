@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from barrack_tui.catalog import DEFAULT_SSH_USER
 from barrack_tui.format import amount, duration
@@ -25,6 +25,7 @@ from barrack_tui.resources import style_path
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.screens.instance_actions import blocked_reason, run_action
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.filter_box import FilterBox
 from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell
@@ -113,13 +114,12 @@ class InstancesScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
         yield ModeBar("instances", id="mode-bar")
-        yield Input(placeholder="Filter: name, id, status, GPU, region, IP…", id="filter")
+        yield FilterBox("Filter: name, id, status, GPU, region, IP…")
         with Horizontal(id="body"):
             yield ResourceTable(COLUMNS, empty_text="No instances yet: press d to deploy one", id="instances")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).display = False
         self.query_one(ResourceTable).focus()
 
     # -- data -----------------------------------------------------------------
@@ -235,23 +235,10 @@ class InstancesScreen(LiveScreen):
             self.table.clear_marks()
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.table.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
+        self.query_one(FilterBox).close()
 
     def action_copy_ip(self) -> None:
         vm = self.current()

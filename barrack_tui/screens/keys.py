@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 
 from barrack_tui.api.models import CreateScriptRequest
 from barrack_tui.live.engine import TopicUpdate
@@ -35,6 +35,7 @@ from barrack_tui.screens.key_forms import (
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.screens.snapshots import detail, stamp
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.filter_box import FilterBox
 from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.table_model import Cell, Column
@@ -131,7 +132,7 @@ class KeysScreen(LiveScreen):
         yield AccountBar(id="account-bar")
         yield ModeBar("keys", id="mode-bar")
         yield Label(READ_ONLY_TEXT, id="read-only")
-        yield Input(placeholder="Filter both tabs: name, id, fingerprint…", id="filter")
+        yield FilterBox("Filter both tabs: name, id, fingerprint…")
         with TabbedContent(id="tabs", initial="keys-tab"):
             with TabPane("SSH keys", id="keys-tab"):
                 yield ResourceTable(
@@ -151,7 +152,6 @@ class KeysScreen(LiveScreen):
 
     def on_mount(self) -> None:
         # LiveScreen.on_mount runs after this one and shows the cached data.
-        self.query_one("#filter", Input).display = False
         self.query_one("#read-only", Label).display = self.services.read_only
         self.query_one("#key-info", Static).border_title = "Key"
         self.query_one("#key-public", Static).border_title = "Fingerprint and public key"
@@ -298,7 +298,7 @@ class KeysScreen(LiveScreen):
         if not self.is_mounted:
             return True
         if action == "clear_filter":
-            return self.query_one("#filter", Input).display
+            return self.query_one(FilterBox).display
         tab = self.active_tab()
         read_only = self.services.read_only
         if action in ("import_key", "generate_key"):
@@ -497,23 +497,9 @@ class KeysScreen(LiveScreen):
             self.notify(f"Copied {script.script_id}")
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.table(TABLE_OF_TAB[self.active_tab()]).focus()
+        self.query_one(FilterBox).close()
         self.refresh_bindings()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        for name in TABLE_OF_TAB.values():
-            self.table(name).set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table(TABLE_OF_TAB[self.active_tab()]).focus()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Label, Static, TabbedContent, TabPane
 
 from barrack_tui.api.errors import BarrackError
 from barrack_tui.catalog import SNAPSHOT_SIZE_GB
@@ -35,6 +35,7 @@ from barrack_tui.screens.snapshot_forms import (
     snapshot_price,
 )
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.filter_box import FilterBox
 from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell, status_content
@@ -212,7 +213,7 @@ class SnapshotsScreen(LiveScreen):
         yield AccountBar(id="account-bar")
         yield ModeBar("snapshots", id="mode-bar")
         yield Label(READ_ONLY_TEXT, id="read-only")
-        yield Input(placeholder="Filter every tab: name, id, region, status…", id="filter")
+        yield FilterBox("Filter every tab: name, id, region, status…")
         with TabbedContent(id="tabs", initial="snapshots-tab"):
             with TabPane("Snapshots", id="snapshots-tab"):
                 yield ResourceTable(
@@ -239,7 +240,6 @@ class SnapshotsScreen(LiveScreen):
     def on_mount(self) -> None:
         # LiveScreen.on_mount runs after this one (Textual calls each class's
         # handler) and shows whatever the engine already holds.
-        self.query_one("#filter", Input).display = False
         self.query_one("#read-only", Label).display = self.services.read_only
         self.query_one("#snapshot-info", Static).border_title = "Snapshot"
         self.query_one("#snapshot-billing", Static).border_title = "Billing"
@@ -458,7 +458,7 @@ class SnapshotsScreen(LiveScreen):
         if not self.is_mounted:
             return True
         if action == "clear_filter":
-            return self.query_one("#filter", Input).display
+            return self.query_one(FilterBox).display
         tab = self.active_tab()
         read_only = self.services.read_only
         if action in ("restore", "create_image"):
@@ -655,23 +655,9 @@ class SnapshotsScreen(LiveScreen):
         self.notify(f"Copied {key}")
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.table(TABLE_OF_TAB[self.active_tab()]).focus()
+        self.query_one(FilterBox).close()
         self.refresh_bindings()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        for name in TABLE_OF_TAB.values():
-            self.table(name).set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table(TABLE_OF_TAB[self.active_tab()]).focus()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from barrack_tui.api.errors import APIStatusError, BarrackError
 from barrack_tui.catalog import VOLUME_MAX_GB, tier_of_region
@@ -33,6 +33,7 @@ from barrack_tui.screens.volume_forms import (
     VolumePricing,
 )
 from barrack_tui.widgets.account_bar import AccountBar
+from barrack_tui.widgets.filter_box import FilterBox
 from barrack_tui.widgets.mode_bar import ModeBar
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.status import status_cell, status_content
@@ -182,7 +183,7 @@ class VolumesScreen(LiveScreen):
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
         yield ModeBar("volumes", id="mode-bar")
-        yield Input(placeholder="Filter: name, id, type, region, status, instance…", id="filter")
+        yield FilterBox("Filter: name, id, type, region, status, instance…")
         yield ResourceTable(COLUMNS, empty_text="Loading volumes…", id="volumes")
         with Horizontal(id="detail"):
             with Vertical(id="info-panel", classes="panel"):
@@ -194,7 +195,6 @@ class VolumesScreen(LiveScreen):
 
     def on_mount(self) -> None:
         # LiveScreen.on_mount runs after this one (Textual calls both) and renders the cache.
-        self.query_one("#filter", Input).display = False
         self.table.border_title = "Volumes"
         self.table.focus()
         self._show_detail()
@@ -591,20 +591,7 @@ class VolumesScreen(LiveScreen):
         self.app.push_screen(InstanceDetailsScreen(volume.attached_to))
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.focus()
+        self.query_one(FilterBox).open()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.display = False
-        self.table.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.set_filter(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        self.table.focus()
+        self.query_one(FilterBox).close()

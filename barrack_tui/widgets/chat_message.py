@@ -167,7 +167,10 @@ class ChatMessageView(Vertical):
         from textual.widgets import Markdown
 
         cuts = self._boundaries.feed(text)
-        segment = self.segments[-1]
+        segments = self.segments
+        if not segments:  # removed meanwhile (another conversation opened, the app closing)
+            return
+        segment = segments[-1]
         if cuts and len(segment.children) >= self.SEGMENT_BLOCKS:
             head, text = text[: cuts[0]], text[cuts[0] :]
             if head:

@@ -19,6 +19,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Select, Static
@@ -156,7 +158,7 @@ class ChatPanel(Widget):
     ]
 
     FLUSH_INTERVAL: ClassVar[float] = 0.05
-    """Seconds between two renders of a streaming reply (see :class:`ReplyWriter`)."""
+    """At least this many seconds between two renders of a streaming reply (see :class:`ReplyWriter`)."""
     YIELD_EVERY: ClassVar[float] = 0.01
     """At most this long (seconds) reading a stream before the event loop gets a turn."""
 
@@ -413,8 +415,7 @@ class ChatPanel(Widget):
         finished = (WorkerState.CANCELLED, WorkerState.ERROR, WorkerState.SUCCESS)
         if event.worker is self._stream_worker and event.state in finished and self._streaming:
             self._streaming = self._receiving = False
-            self._set_status(IDLE_STATUS)
-            self.refresh_bindings()
+            self._show_state(IDLE_STATUS)
 
     # -- the reply --------------------------------------------------------------
 
@@ -462,7 +463,7 @@ class ChatPanel(Widget):
             self.log.error(f"chat stream failed: {error!r}")
             outcome = outcome_of(error)
         self._receiving = False
-        self.refresh_bindings()
+        self._show_state()
         reply = Turn("assistant", "".join(parts), services.now(), model=model, outcome=outcome)
         conversation.turns.append(reply)
         conversation.updated_at = reply.at
@@ -494,9 +495,7 @@ class ChatPanel(Widget):
         except Exception as error:  # the panel may be going away (app exit)
             self.log.warning(f"chat: could not finish rendering the reply: {error!r}")
         self._streaming = False
-        if self.is_attached:
-            self._set_status(IDLE_STATUS)
-            self.refresh_bindings()
+        self._show_state(IDLE_STATUS)
         if first_save is not None:
             try:
                 await first_save
@@ -603,6 +602,15 @@ class ChatPanel(Widget):
 
     def _last_reply(self) -> str | None:
         return next((t.content for t in reversed(self.conversation.turns) if t.role == "assistant" and t.content), None)
+
+    def _show_state(self, status: str | None = None) -> None:
+        """Update the status line and the keys shown; a no-op once the app is closing."""
+        try:
+            if status is not None:
+                self._set_status(status)
+            self.refresh_bindings()
+        except (NoScreen, NoMatches):
+            pass
 
     def _set_status(self, text: str, busy: bool = False) -> None:
         status = self.query_one("#chat-status", Static)
