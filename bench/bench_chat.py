@@ -24,8 +24,9 @@ headless at 120x36. Cases:
 
 Each case runs twice: with Textual's stock ``MarkdownStream`` fed every delta
 (it merges whatever piled up during a render into the next append) and with
-the panel's ``ReplyWriter`` (at most one append per 50 ms, at most 512
-characters per append).
+the panel's ``ReplyWriter`` (an append at most every 50 ms and no sooner than
+twice the CPU time of the previous render cycle, at most 512 characters each;
+in the stream case also the reply split over Markdown widgets of ~24 blocks).
 """
 
 from __future__ import annotations
@@ -378,7 +379,7 @@ def report(case: str, writer: str, runs: list[dict[str, Any]]) -> None:
     def m(*path: str) -> float:
         return median_of(runs, *path)
 
-    label = "ReplyWriter (50 ms floor, 512-char cap)" if writer == "ours" else "stock MarkdownStream"
+    label = "ReplyWriter (paced, 512-char appends)" if writer == "ours" else "stock MarkdownStream"
     print(f"\n{case}, {label} (median of {len(runs)} fresh processes)")
     if case == "stream":
         print(f"  first text on screen    {m('first_text_ms'):8.1f} ms after sending")

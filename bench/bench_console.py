@@ -1,8 +1,10 @@
 """Benchmark the console end to end: start-up, live monitoring and key presses.
 
-Run on demand, never from the test suite (about 4-5 minutes on 2 cores):
+Run on demand, never from the test suite (about 5-6 minutes on 2 cores,
+``--quick`` about 4):
 
     python bench/bench_console.py                       # every case, 3 fresh processes each
+    python bench/bench_console.py --quick               # 2 runs, shorter windows
     python bench/bench_console.py --cases startup --runs 7
     python bench/bench_console.py --cases monitor --sizes 1000 --live 30
     python bench/bench_console.py --no-profile          # skip the "where the time goes" reruns
@@ -35,6 +37,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +47,7 @@ from _harness import (  # the path line above makes bench/ importable
     FREEZE_SIGNAL,
     THAW_SIGNAL,
     BenchClock,
+    Frame,
     FrameLog,
     SimProcess,
     child_env,
@@ -81,7 +85,7 @@ BARE_COLUMNS = (
 # =============================================================== the apps
 
 
-def bare_app(url: str, key: str, on_parsed: Any) -> Any:
+def bare_app(url: str, key: str, on_parsed: Callable[[], None]) -> Any:
     """A minimal Textual app: GET /instances/ with httpx, rows into a DataTable."""
     import httpx
     from textual.app import App, ComposeResult
@@ -128,7 +132,6 @@ class Cycle:
 
     start: float
     cpu: float
-    parse_start: float = 0.0
     parse_ms: float = 0.0
     parsed: float = 0.0
     engine_changed: int = 0
@@ -137,7 +140,6 @@ class Cycle:
     apply_ms: float = 0.0
     table_changed: int = 0
     bar_ms: float = 0.0
-    bar_calls: int = 0
 
 
 @dataclass
@@ -179,7 +181,6 @@ class Probe:
                 return parse(response, model, operation)
             started = time.perf_counter()
             result = parse(response, model, operation)
-            self.current.parse_start = started
             self.current.parse_ms = (time.perf_counter() - started) * 1000
             return result
 
@@ -220,7 +221,6 @@ class Probe:
             render_state(bar)
             if probe.current is not None:
                 probe.current.bar_ms += (time.perf_counter() - started) * 1000
-                probe.current.bar_calls += 1
 
         def counted_render_line(table: Any, y: int) -> Any:
             probe.frame_log.lines += 1
@@ -249,20 +249,27 @@ def probed_app(url: str, key: str, clock: BenchClock) -> tuple[Any, Probe]:
     return app, probe
 
 
-async def wait_for_rows(app: Any, count: int, timeout: float = 120.0) -> Any:
-    """Wait until the instances table holds ``count`` rows and a frame has shown them."""
+async def wait_for_rows(app: Any, probe: Probe, count: int, timeout: float = 120.0) -> Any:
+    """Wait until the instances table holds ``count`` rows and a frame has painted them.
+
+    Returns the table. The first frame that repainted table lines after the
+    first list was parsed is the one that showed the rows (before it the table
+    had nothing to show).
+    """
     from barrack_tui.widgets.resource_table import ResourceTable
 
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         tables = app.screen.query(ResourceTable)
-        if tables and tables.first().total_count == count:
-            painted = len(app.frame_log.frames)
-            while len(app.frame_log.frames) == painted:
-                await asyncio.sleep(0.01)
+        if tables and tables.first().total_count == count and first_rows_frame(app, probe) is not None:
             return tables.first()
         await asyncio.sleep(0.01)
     raise TimeoutError(f"{count} rows never appeared")
+
+
+def first_rows_frame(app: Any, probe: Probe) -> Frame | None:
+    parsed = probe.cycles[0].parsed if probe.cycles else 0.0
+    return next((f for f in app.frame_log.frames if parsed and f.at > parsed and f.lines), None)
 
 
 def profile_text(profiler: Any) -> str:
@@ -271,11 +278,12 @@ def profile_text(profiler: Any) -> str:
 
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    out.write("-- top functions by own time --\n")
-    stats.sort_stats("tottime").print_stats(18)
+    out.write("-- top functions by own time (idle waits left out) --\n")
+    stats.sort_stats("tottime").print_stats(19)
     out.write("-- barrack_tui functions by cumulative time --\n")
     stats.sort_stats("cumulative").print_stats("barrack_tui", 14)
-    return "\n".join(line for line in out.getvalue().splitlines() if line.strip())
+    idle = ("select.epoll", "List reduced", "Ordered by", "function calls")
+    return "\n".join(line for line in out.getvalue().splitlines() if line.strip() and not any(i in line for i in idle))
 
 
 # ============================================================ child: startup
@@ -307,7 +315,7 @@ def child_startup(kind: str, url: str, expect: str) -> dict[str, float]:
     return marks
 
 
-def timed_ours(url: str, key: str, parsed: Any) -> Any:
+def timed_ours(url: str, key: str, parsed: Callable[[], None]) -> Any:
     """The real app as ``barrack-tui --demo`` builds it, calling ``parsed`` when the instance list is parsed."""
     import barrack_tui.launch  # noqa: F401  (the module `barrack-tui --demo` runs)
     from barrack_tui.app import BarrackApp, Launch
@@ -348,9 +356,10 @@ async def child_monitor(url: str, count: int, sim_pid: int, live: float, quiet: 
     result: dict[str, Any] = {"windows": {}, "profiles": {}}
     windows: list[tuple[str, float, float, float]] = []
     async with app.run_test(size=SIZE, tooltips=True, notifications=True):
-        await wait_for_rows(app, count)
+        await wait_for_rows(app, probe, count)
         first = probe.cycles[0]
-        frame = next(f for f in app.frame_log.frames if f.at >= first.apply_end and f.lines)
+        frame = first_rows_frame(app, probe)
+        assert frame is not None
         result["first_paint"] = {
             "parse_ms": first.parse_ms,
             "parsed_to_frame_ms": (frame.at - first.parsed) * 1000,
@@ -369,6 +378,7 @@ async def child_monitor(url: str, count: int, sim_pid: int, live: float, quiet: 
             if profiler is not None:
                 profiler.disable()
                 result["profiles"][phase] = profile_text(profiler)
+        await asyncio.sleep(REFRESH + 0.5)  # the window's last cycle ends when the next poll starts
         os.kill(sim_pid, THAW_SIGNAL)
     frames = app.frame_log.frames
     following = dict(zip(map(id, probe.cycles), probe.cycles[1:]))
@@ -386,20 +396,17 @@ async def child_monitor(url: str, count: int, sim_pid: int, live: float, quiet: 
             # Up to date on screen: the frame carrying the table's repaint, or
             # (when no line of the table had to change) the moment it was applied.
             shown = next((f.at for f in own if f.at >= cycle.apply_end and f.lines), cycle.apply_end)
-            work_end = max([cycle.apply_end, *(f.at for f in own)])
             work_end_cpu = max([cycle.apply_cpu_end, *(f.cpu for f in own)])
             cycles.append(
                 {
                     "period_s": after.start - cycle.start,
                     "cpu_ms": (after.cpu - cycle.cpu) * 1000,
                     "work_cpu_ms": (work_end_cpu - cycle.cpu) * 1000,
-                    "busy": (cycle.start, work_end),
                     "parse_ms": cycle.parse_ms,
                     "parsed_to_applied_ms": (cycle.apply_end - cycle.parsed) * 1000,
                     "parsed_to_shown_ms": (shown - cycle.parsed) * 1000,
                     "apply_ms": cycle.apply_ms,
                     "bar_ms": cycle.bar_ms,
-                    "bar_calls": cycle.bar_calls,
                     "engine_changed": cycle.engine_changed,
                     "table_changed": cycle.table_changed,
                     "frames": len(own),
@@ -456,7 +463,7 @@ async def child_keys(url: str, count: int, presses: int, budget: float, bare: bo
                 return table.cursor_row, int(table.scroll_offset.y)
 
         else:
-            table = await wait_for_rows(app, count)
+            table = await wait_for_rows(app, probe, count)
             table.cursor_key = table.row_keys[table.scrollable_content_region.height - 2]
 
             def position() -> tuple[int | None, int]:
@@ -489,7 +496,8 @@ async def child_keys(url: str, count: int, presses: int, budget: float, bare: bo
         if profiler is not None:
             profiler.disable()
             result["profile"] = profile_text(profiler)
-    # A press overlaps a refresh if it happened between a poll's start and that poll's last frame.
+    # A press overlaps a refresh if it was pending at some moment between a
+    # poll's start and the first frame after that poll's apply.
     frames = app.frame_log.frames
     following = dict(zip(map(id, probe.cycles), probe.cycles[1:]))
     busy = []
@@ -623,7 +631,7 @@ def run_fleets(plan: Plan) -> list[tuple[str, bool]]:
                 found = report_monitor(count, runs, plan)
                 verdicts += found
                 if plan.profile and not all(ok for _, ok in found):
-                    result = run_child([*monitor, "--live", "8", "--quiet", "6", "--profile"], env=env)
+                    result = run_child([*monitor, "--live", "6", "--quiet", "4", "--profile"], env=env)
                     for phase, text in result["profiles"].items():
                         print_profile(f"monitoring {count:,}, {phase} window", text)
             if plan.keys and count == max(plan.sizes):
@@ -633,7 +641,7 @@ def run_fleets(plan: Plan) -> list[tuple[str, bool]]:
                 found = report_keys(count, ours, bare, plan)
                 verdicts += found
                 if plan.profile and not all(ok for _, ok in found):
-                    result = run_child([*keys[:-4], "--presses", "150", "--seconds", "10", "--profile"], env=env)
+                    result = run_child([*keys[:-4], "--presses", "150", "--seconds", "6", "--profile"], env=env)
                     print_profile(f"key presses at {count:,}", result["profile"])
     return verdicts
 
@@ -807,10 +815,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per case (default 3)")
     parser.add_argument("--cases", default="startup,monitor,keys", help="comma-separated: startup,monitor,keys")
     parser.add_argument("--sizes", default="1000,10000", help="fleet sizes to monitor; keys use the largest")
-    parser.add_argument("--live", type=float, default=15.0, help="seconds of live monitoring per run")
-    parser.add_argument("--quiet", type=float, default=6.0, help="seconds of frozen-clock monitoring per run")
+    parser.add_argument("--live", type=float, default=12.0, help="seconds of live monitoring per run")
+    parser.add_argument("--quiet", type=float, default=5.0, help="seconds of frozen-clock monitoring per run")
     parser.add_argument("--presses", type=int, default=300, help="key presses per run")
-    parser.add_argument("--key-seconds", type=float, default=12.0, help="stop pressing after this long")
+    parser.add_argument("--key-seconds", type=float, default=10.0, help="stop pressing after this long")
     parser.add_argument("--quick", action="store_true", help="2 runs and shorter windows")
     parser.add_argument("--no-profile", action="store_true", help="do not rerun a missed case under cProfile")
     commands = parser.add_subparsers(dest="child", help=argparse.SUPPRESS)

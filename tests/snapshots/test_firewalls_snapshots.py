@@ -8,9 +8,9 @@ from textual.pilot import Pilot
 from textual.widgets import SelectionList
 
 from barrack_tui.screens.firewall_forms import AttachFirewallForm
-from tests.ui.harness import make_app
+from tests.ui.harness import make_app, wait_until
 from tests.ui.test_firewalls import open_firewalls, select
-from tests.ui.test_volumes import open_form, wait_until
+from tests.ui.test_volumes import open_form
 
 SIZE = (120, 36)
 

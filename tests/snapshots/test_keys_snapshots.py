@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from barrack_tui.screens.key_forms import ImportKeyForm
-from tests.ui.test_keys import PUBLIC_KEY, build, open_mode, until
+from tests.ui.harness import wait_until
+from tests.ui.test_keys import PUBLIC_KEY, build, open_mode
 
 SIZE = (120, 36)
 
@@ -39,7 +40,7 @@ def test_import_key_form(snap_compare: Any, make_sim: Callable[..., Any], clock:
     async def run_before(pilot: Pilot[None]) -> None:
         await open_mode(pilot)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(pilot.app.screen, ImportKeyForm))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ImportKeyForm))
         form = pilot.app.screen
         form.query_one("#public-key", TextArea).load_text(PUBLIC_KEY)
         form.query_one("#name", Input).value = "my laptop"

@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from barrack_tui.screens.snapshot_forms import CreateSnapshotForm
-from tests.ui.test_snapshots import build, open_mode, text_of, until
+from tests.ui.harness import wait_until
+from tests.ui.test_snapshots import build, open_mode, text_of
 
 SIZE = (120, 36)
 
@@ -17,7 +18,7 @@ SIZE = (120, 36)
 async def _show_link(pilot: Pilot[None]) -> None:
     screen = await open_mode(pilot)
     info = screen.query_one("#snapshot-info", Static)
-    await until(pilot, lambda: "sdxl-render-image (" in text_of(info))
+    await wait_until(pilot, lambda: "sdxl-render-image (" in text_of(info))
 
 
 def test_snapshots_tab(snap_compare: Any, make_sim: Callable[..., Any], clock: Any) -> None:
@@ -32,7 +33,7 @@ def test_custom_images_tab(snap_compare: Any, make_sim: Callable[..., Any], cloc
         screen = await open_mode(pilot)
         await pilot.press("t")
         source = screen.query_one("#image-source", Static)
-        await until(pilot, lambda: "sdxl-render-base (" in text_of(source))
+        await wait_until(pilot, lambda: "sdxl-render-base (" in text_of(source))
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -53,7 +54,7 @@ def test_create_snapshot_form(snap_compare: Any, make_sim: Callable[..., Any], c
     async def run_before(pilot: Pilot[None]) -> None:
         await _show_link(pilot)
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(pilot.app.screen, CreateSnapshotForm))
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CreateSnapshotForm))
         form = pilot.app.screen
         form.query_one("#description", Input).value = "Before the driver upgrade"
         form.query_one("#name", Input).value = "bad/name"

@@ -8,8 +8,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
 from barrack_tui.screens.volume_forms import CreateVolumeForm
-from tests.ui.harness import make_app
-from tests.ui.test_volumes import open_form, open_volumes, select, wait_until
+from tests.ui.harness import make_app, wait_until
+from tests.ui.test_volumes import open_form, open_volumes, select
 
 SIZE = (120, 36)
 

@@ -55,7 +55,7 @@ def still(app: BarrackApp) -> None:
             area.cursor_blink = False
 
 
-async def wait_until(pilot: Any, condition: Any, timeout: float = 5.0, what: str = "condition") -> None:
+async def wait_until(pilot: Any, condition: Any, what: str = "condition", timeout: float = 5.0) -> None:
     """Poll ``condition()`` while the app runs; fail with ``what`` after ``timeout``."""
     for _ in range(int(timeout / 0.02)):
         if condition():

@@ -34,7 +34,7 @@ from barrack_tui.sim.ops_deploy import execute, plan
 from barrack_tui.sim.server import serve_in_thread
 from barrack_tui.widgets.resource_table import ResourceTable
 
-from .harness import SIZE, make_app, refresh_now, wait_for_instances
+from .harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
 
 UBUNTU = "Ubuntu-24.04-CUDA-12.8-Open-Docker"
 ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm1kqXe0c7n6aE5o2h1WcQyq8r0c0kJ3y1v9e4XfYkq me@laptop"
@@ -50,21 +50,13 @@ async def settle(pilot: Any, rounds: int = 6) -> None:
         await pilot.pause(0.01)
 
 
-async def until(pilot: Any, condition: Any, what: str, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
 
 async def open_form(pilot: Any) -> DeployScreen:
     """``d`` on the instances screen, then wait for every list the form reads."""
     await wait_for_instances(pilot)
     await pilot.press("d")
     engine = pilot.app.services.engine
-    await until(pilot, lambda: all(engine.states[t].loaded for t in DEPLOY_TOPICS), "the form's data")
+    await wait_until(pilot, lambda: all(engine.states[t].loaded for t in DEPLOY_TOPICS), "the form's data")
     screen = pilot.app.screen
     assert isinstance(screen, DeployScreen)
     await settle(pilot)
@@ -157,7 +149,7 @@ async def test_a_keyboard_only_deploy_sends_one_post_and_the_row_appears(make_si
         assert deploy_posts(sim_app) == []
 
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
         posts = deploy_posts(sim_app)
         assert [(p.method, p.path, p.status) for p in posts] == [("POST", "/deploy-server/", 201)]
         created = instance_named(sim_app, name)
@@ -165,7 +157,7 @@ async def test_a_keyboard_only_deploy_sends_one_post_and_the_row_appears(make_si
         instance_id = created[0].instance_id
 
         table = app.screen.query_one(ResourceTable)
-        await until(pilot, lambda: table.has_row(instance_id), "the new row")
+        await wait_until(pilot, lambda: table.has_row(instance_id), "the new row")
         assert "CREATING" in str(table.get_row(instance_id))
 
         clock.advance(120)  # CREATING lasts 30-90 s on the simulator's clock
@@ -303,7 +295,7 @@ async def test_read_only_mode_never_sends(make_sim: Any, clock: Any) -> None:
         # Even when pushed directly (not through open_deploy), it cannot send.
         app.push_screen(DeployScreen())
         engine = app.services.engine  # type: ignore[union-attr]
-        await until(pilot, lambda: all(engine.states[t].loaded for t in DEPLOY_TOPICS), "the form's data")
+        await wait_until(pilot, lambda: all(engine.states[t].loaded for t in DEPLOY_TOPICS), "the form's data")
         screen = app.screen
         assert isinstance(screen, DeployScreen)
         await choose(pilot, screen, gpu_model="RTX-A6000", region="CANADA-1", ssh_key="ci-deploy")
@@ -318,7 +310,7 @@ async def test_read_only_mode_never_sends(make_sim: Any, clock: Any) -> None:
 
 async def refused(pilot: Any, screen: DeployScreen, sim_app: Any, count: int) -> None:
     await pilot.press("ctrl+s")
-    await until(pilot, lambda: screen.phase == "editing" and len(deploy_posts(sim_app)) == count, "the refusal")
+    await wait_until(pilot, lambda: screen.phase == "editing" and len(deploy_posts(sim_app)) == count, "the refusal")
 
 
 async def test_server_refusals_land_on_their_fields_and_keep_every_value(make_sim: Any, clock: Any) -> None:
@@ -391,7 +383,7 @@ async def _drop_and_reconcile(app: BarrackApp, sim_app: Any) -> None:
         sim.faults.add("createInstance", "commit_then_drop")
         sim.requests.clear()
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
         operations = [
             (r.operation, r.fault) for r in sim.requests if r.operation in ("createInstance", "listInstances")
         ]
@@ -400,7 +392,7 @@ async def _drop_and_reconcile(app: BarrackApp, sim_app: Any) -> None:
         created = instance_named(sim_app, "dropped-answer")
         assert len(created) == 1
         table = app.screen.query_one(ResourceTable)
-        await until(pilot, lambda: table.has_row(created[0].instance_id), "the reconciled row")
+        await wait_until(pilot, lambda: table.has_row(created[0].instance_id), "the reconciled row")
 
 
 async def test_when_the_check_fails_the_outcome_stays_unknown_until_checked_again(make_sim: Any, clock: Any) -> None:
@@ -415,7 +407,7 @@ async def test_when_the_check_fails_the_outcome_stays_unknown_until_checked_agai
         sim.faults.add("createInstance", "commit_then_drop")
         sim.faults.add("listInstances", "status", status=503, times=3)  # the first listing and its 2 retries
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: screen.phase == "unknown", "the unknown outcome")
+        await wait_until(pilot, lambda: screen.phase == "unknown", "the unknown outcome")
         assert reason(screen).startswith("Outcome unknown: could not list instances")
         assert "Nothing was resent" in reason(screen)
         assert screen.query_one("#submit", Button).disabled
@@ -425,7 +417,7 @@ async def test_when_the_check_fails_the_outcome_stays_unknown_until_checked_agai
         assert len(deploy_posts(sim_app)) == 1
 
         await pilot.press("ctrl+r")
-        await until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
         assert len(deploy_posts(sim_app)) == 1
         assert len(instance_named(sim_app, "lost-twice")) == 1
 
@@ -440,7 +432,7 @@ async def test_a_lost_answer_with_nothing_created_allows_a_new_intent(make_sim: 
         # A gateway timeout before the server did anything: ambiguous to the client.
         sim_app.state.sim.faults.add("createInstance", "status", status=504)
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: screen.phase == "editing" and deploy_posts(sim_app), "the check")
+        await wait_until(pilot, lambda: screen.phase == "editing" and deploy_posts(sim_app), "the check")
         assert "no instance named never-made exists" in reason(screen)
         assert instance_named(sim_app, "never-made") == []
         assert len(deploy_posts(sim_app)) == 1
@@ -465,7 +457,7 @@ async def test_a_volume_boot_and_a_key_added_inline(make_sim: Any, clock: Any) -
         assert screen.can_submit(), screen.problems
         assert "boot-fi3 200 GB NVMe" in shown(screen.query_one("#price", Static))
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
         assert sim.world.instances[bootable.attached_to].boot_source == "volume"
 
         screen = await open_form(pilot)
@@ -473,7 +465,7 @@ async def test_a_volume_boot_and_a_key_added_inline(make_sim: Any, clock: Any) -
         await choose(pilot, screen, new_key_name="travel-laptop", new_public_key=ED25519)
         assert screen.can_submit(), screen.problems
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
+        await wait_until(pilot, lambda: not isinstance(app.screen, DeployScreen), "the form to close")
         order = [r.operation for r in sim.requests if r.operation in ("createSshKey", "createInstance")]
         assert order == ["createInstance", "createSshKey", "createInstance"]
         key = next(k for k in sim.world.ssh_keys.values() if k.name == "travel-laptop")

@@ -26,7 +26,7 @@ from barrack_tui.screens.key_forms import (
 from barrack_tui.screens.keys import KeysScreen
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.sim import ops_keys, sshkeys
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances
+from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 # A real OpenSSH Ed25519 public key (nobody holds its private half).
@@ -41,21 +41,13 @@ def build(make_sim: Callable[..., Any], clock: Any, **launch: Any) -> tuple[Barr
     return app, sim_app.state.sim
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never became true")
-
 
 async def open_mode(pilot: Pilot[None]) -> KeysScreen:
     await wait_for_instances(pilot)
     await pilot.press("5")
     screen = pilot.app.screen
     assert isinstance(screen, KeysScreen)
-    await until(pilot, lambda: screen.table("keys").total_count and screen.table("scripts").total_count)
+    await wait_until(pilot, lambda: screen.table("keys").total_count and screen.table("scripts").total_count)
     return screen
 
 
@@ -110,18 +102,18 @@ async def test_import_a_public_key(make_sim: Callable[..., Any], clock: Any) -> 
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mode(pilot)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, ImportKeyForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportKeyForm))
         form = app.screen
         form.query_one("#name", Input).value = "my-laptop"
         form.query_one("#public-key", TextArea).load_text(PUBLIC_KEY + "\n")
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
 
         key = key_named(sim, "my-laptop")
         assert key is not None and key.key_type == "ssh-ed25519"
         assert [r.status for r in sim.requests.of("createSshKey")] == [200]
         table = screen.table("keys")
-        await until(pilot, lambda: table.cursor_key == key.key_id)
+        await wait_until(pilot, lambda: table.cursor_key == key.key_id)
         assert table.get_row(key.key_id)["in_use"][0] == "no"  # type: ignore[index]
 
 
@@ -130,7 +122,7 @@ async def test_import_is_checked_before_any_request(make_sim: Callable[..., Any]
     async with app.run_test(size=SIZE) as pilot:
         await open_mode(pilot)
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, ImportKeyForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportKeyForm))
         form = app.screen
         name = form.query_one("#name", Input)
         area = form.query_one("#public-key", TextArea)
@@ -160,13 +152,13 @@ async def test_a_refused_import_shows_the_server_message_and_keeps_the_form(
         await open_mode(pilot)
         registered = key_named(sim, "workstation-rsa").public_key
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, ImportKeyForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ImportKeyForm))
         form = app.screen
         form.query_one("#name", Input).value = "same-key-again"
         form.query_one("#public-key", TextArea).load_text(registered)
         await pilot.click("#submit")
         error = form.query_one("#form-error", Static)
-        await until(pilot, lambda: "400" in text_of(error))
+        await wait_until(pilot, lambda: "400" in text_of(error))
         assert "already registered as 'workstation-rsa'" in text_of(error)
         assert app.screen is form
         assert form.text("name") == "same-key-again" and form.text("public-key") == registered
@@ -197,9 +189,9 @@ async def test_generated_private_key_is_shown_once_never_logged_then_gone(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mode(pilot)
         await pilot.press("g")
-        await until(pilot, lambda: isinstance(app.screen, GenerateKeyForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, GenerateKeyForm))
         await pilot.press(*"fresh-key", "enter")
-        await until(pilot, lambda: isinstance(app.screen, PrivateKeyScreen))
+        await wait_until(pilot, lambda: isinstance(app.screen, PrivateKeyScreen))
         modal = app.screen
         secret = modal.query_one("#private-key", TextArea).text
         assert secret.startswith("-----BEGIN OPENSSH PRIVATE KEY-----")
@@ -212,8 +204,8 @@ async def test_generated_private_key_is_shown_once_never_logged_then_gone(
         await pilot.press("c")
         assert app.clipboard == secret
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
-        await until(pilot, lambda: screen.table("keys").has_row(key_named(sim, "fresh-key").key_id))
+        await wait_until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: screen.table("keys").has_row(key_named(sim, "fresh-key").key_id))
 
         marker = secret.splitlines()[2]
         assert marker not in caplog.text
@@ -253,12 +245,12 @@ async def test_delete_an_unused_key(make_sim: Callable[..., Any], clock: Any) ->
         table = screen.table("keys")
         table.cursor_key = spare.key_id
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert spare.key_id not in sim.world.ssh_keys
         assert [r.status for r in sim.requests.of("deleteSshKey")] == [200]
-        await until(pilot, lambda: not table.has_row(spare.key_id))
+        await wait_until(pilot, lambda: not table.has_row(spare.key_id))
 
 
 async def test_create_a_script_within_the_size_limit(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -266,7 +258,7 @@ async def test_create_a_script_within_the_size_limit(make_sim: Callable[..., Any
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mode(pilot)
         await pilot.press("t", "n")
-        await until(pilot, lambda: isinstance(app.screen, ScriptForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ScriptForm))
         form = app.screen
         form.query_one("#name", Input).value = "warm-cache"
         area = form.query_one("#content", TextArea)
@@ -283,11 +275,11 @@ async def test_create_a_script_within_the_size_limit(make_sim: Callable[..., Any
         await pilot.pause()
         assert "625 B of 16 KB" in text_of(form.query_one("#preview", Static))
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         script = script_named(sim, "warm-cache")
         assert script is not None and script.content == content
         table = screen.table("scripts")
-        await until(pilot, lambda: table.cursor_key == script.script_id)
+        await wait_until(pilot, lambda: table.cursor_key == script.script_id)
         assert "echo warming" in str(screen.query_one("#script-content", Static).content.code)  # type: ignore[union-attr]
 
 
@@ -299,7 +291,7 @@ async def test_edit_a_script_and_see_a_server_error(make_sim: Callable[..., Any]
         await pilot.press("t")
         screen.table("scripts").cursor_key = script.script_id
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ScriptForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ScriptForm))
         form = app.screen
         await pilot.click("#submit")  # nothing changed: nothing is sent
         await pilot.pause()
@@ -309,10 +301,10 @@ async def test_edit_a_script_and_see_a_server_error(make_sim: Callable[..., Any]
         sim.faults.add("updateScript", "status", status=400, message="Script storage is read-only right now")
         await pilot.click("#submit")
         error = form.query_one("#form-error", Static)
-        await until(pilot, lambda: "Script storage is read-only right now" in text_of(error))
+        await wait_until(pilot, lambda: "Script storage is read-only right now" in text_of(error))
         assert "400" in text_of(error) and form.text("content") == edited
         await pilot.click("#submit")  # the fault was for one request: now it saves
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert script.content == edited and script.name == "install-vllm"
         assert [r.status for r in sim.requests.of("updateScript")] == [400, 200]
 
@@ -326,15 +318,15 @@ async def test_delete_several_scripts_at_once(make_sim: Callable[..., Any], cloc
         table = screen.table("scripts")
         assert table.selected_keys == set(sim.world.scripts)
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         assert "Delete 2 startup scripts?" in str(app.screen.query_one("#title", Label).content)
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert sim.world.scripts == {}
         assert [r.status for r in sim.requests.of("deleteScripts")] == [200]
         assert not sim.requests.of("deleteScript")
         assert "2 startup scripts deleted" in notes
-        await until(pilot, lambda: table.total_count == 0)
+        await wait_until(pilot, lambda: table.total_count == 0)
         assert table.selected_keys == frozenset()
 
 

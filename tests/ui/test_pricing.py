@@ -24,16 +24,7 @@ from barrack_tui.screens.pricing import (
 from barrack_tui.widgets.resource_table import ResourceTable
 from barrack_tui.widgets.spend_plot import SpendPlot, spend_series, spent_by
 
-from .harness import SIZE, make_app, refresh_now, wait_for_instances
-
-
-async def until(pilot: Any, condition: Any, what: str, timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+from .harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
 
 
 async def open_pricing(pilot: Any) -> PricingScreen:
@@ -42,7 +33,7 @@ async def open_pricing(pilot: Any) -> PricingScreen:
     await wait_for_instances(pilot)
     await pilot.press("6")
     engine = app.services.engine  # type: ignore[union-attr]
-    await until(pilot, lambda: all(engine.states[t].loaded for t in PricingScreen.TOPICS), "the prices")
+    await wait_until(pilot, lambda: all(engine.states[t].loaded for t in PricingScreen.TOPICS), "the prices")
     screen = app.screen
     assert isinstance(screen, PricingScreen)
     return screen
@@ -84,9 +75,9 @@ async def test_billing_is_fetched_once_and_plotted(make_sim: Any, clock: Any) ->
         screen = await open_pricing(pilot)
         instances = len(app.services.engine.data(Topic.INSTANCES))  # type: ignore[union-attr]
         expected = min(instances, BILLING_INSTANCES)
-        await until(pilot, lambda: billing_requests(sim_app) == expected, "the billing records")
+        await wait_until(pilot, lambda: billing_requests(sim_app) == expected, "the billing records")
         plot = screen.query_one(SpendPlot)
-        await until(pilot, lambda: bool(plot.query("#spend-chart")), "the spend plot")
+        await wait_until(pilot, lambda: bool(plot.query("#spend-chart")), "the spend plot")
         assert "billing records, 12 costliest of 13 instances" in str(screen.query_one("#billing").content)
 
         # Refresh cycles and coming back to the screen do not fetch billing again.
@@ -98,7 +89,7 @@ async def test_billing_is_fetched_once_and_plotted(make_sim: Any, clock: Any) ->
         assert billing_requests(sim_app) == expected
 
         await pilot.press("r")  # unless asked
-        await until(pilot, lambda: billing_requests(sim_app) == 2 * expected, "the reload")
+        await wait_until(pilot, lambda: billing_requests(sim_app) == 2 * expected, "the reload")
 
 
 async def test_d_on_a_row_opens_the_form_prefilled(make_sim: Any, clock: Any) -> None:
@@ -110,8 +101,8 @@ async def test_d_on_a_row_opens_the_form_prefilled(make_sim: Any, clock: Any) ->
         table.cursor_key = row_key("H200-141GB", "FINLAND-2")
         await pilot.press("d")
         engine = app.services.engine  # type: ignore[union-attr]
-        await until(pilot, lambda: isinstance(app.screen, DeployScreen), "the form")
-        await until(pilot, lambda: all(engine.states[t].loaded for t in DEPLOY_TOPICS), "the form's data")
+        await wait_until(pilot, lambda: isinstance(app.screen, DeployScreen), "the form")
+        await wait_until(pilot, lambda: all(engine.states[t].loaded for t in DEPLOY_TOPICS), "the form's data")
         form = app.screen
         assert isinstance(form, DeployScreen)
         draft = form.draft()
@@ -122,7 +113,7 @@ async def test_d_on_a_row_opens_the_form_prefilled(make_sim: Any, clock: Any) ->
         await pilot.pause()
         assert form.can_submit(), form.problems
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: app.screen is screen, "back on the pricing screen")
+        await wait_until(pilot, lambda: app.screen is screen, "back on the pricing screen")
         (post,) = sim_app.state.sim.requests.of("createInstance")
         assert post.status == 201
         created = [i for i in sim_app.state.sim.world.instances.values() if i.vm_name == draft.instance_name]

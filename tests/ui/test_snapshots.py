@@ -21,7 +21,7 @@ from barrack_tui.screens.snapshot_forms import (
 )
 from barrack_tui.screens.snapshots import SnapshotsScreen
 from barrack_tui.sim import ops_instances, ops_snapshots
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances
+from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -34,22 +34,14 @@ def build(make_sim: Callable[..., Any], clock: Any, **launch: Any) -> tuple[Barr
     return app, sim_app.state.sim
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never became true")
-
 
 async def open_mode(pilot: Pilot[None]) -> SnapshotsScreen:
     await wait_for_instances(pilot)
     await pilot.press("4")
     screen = pilot.app.screen
     assert isinstance(screen, SnapshotsScreen)
-    await until(pilot, lambda: screen.table("snapshots").total_count and screen.table("images").total_count)
-    await until(pilot, lambda: screen.billing is not None)
+    await wait_until(pilot, lambda: screen.table("snapshots").total_count and screen.table("images").total_count)
+    await wait_until(pilot, lambda: screen.billing is not None)
     return screen
 
 
@@ -102,7 +94,7 @@ async def test_detail_pane_shows_the_image_link_and_the_billing(make_sim: Callab
         base = snapshot_named(sim, "sdxl-render-base")
         screen.table("snapshots").cursor_key = base.snapshot_id
         info = screen.query_one("#snapshot-info", Static)
-        await until(pilot, lambda: "sdxl-render-image (" in text_of(info))
+        await wait_until(pilot, lambda: "sdxl-render-image (" in text_of(info))
         assert sim.requests.of("getSnapshotImageRelationshipBySnapshot")
         assert sim.requests.of("getSnapshotBilling")
         billing = text_of(screen.query_one("#snapshot-billing", Static))
@@ -111,7 +103,7 @@ async def test_detail_pane_shows_the_image_link_and_the_billing(make_sim: Callab
 
         await pilot.press("t")
         source = screen.query_one("#image-source", Static)
-        await until(pilot, lambda: "sdxl-render-base" in text_of(source))
+        await wait_until(pilot, lambda: "sdxl-render-base" in text_of(source))
         assert sim.requests.of("getSnapshotImageRelationshipByImage")
 
 
@@ -120,7 +112,7 @@ async def test_create_snapshot_after_inline_checks(make_sim: Callable[..., Any],
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_mode(pilot)
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, CreateSnapshotForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateSnapshotForm))
         form = app.screen
         assert sim.requests.of("listSnapshotEligibleInstances")
         name = form.query_one("#name", Input)
@@ -134,13 +126,13 @@ async def test_create_snapshot_after_inline_checks(make_sim: Callable[..., Any],
 
         name.value = "before-upgrade"
         await pilot.press("enter")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
 
         snap = snapshot_named(sim, "before-upgrade")
         assert snap is not None and snap.status == "CREATING"
         assert [r.status for r in sim.requests.of("createSnapshot")] == [200]
         table = screen.table("snapshots")
-        await until(pilot, lambda: table.cursor_key == snap.snapshot_id)
+        await wait_until(pilot, lambda: table.cursor_key == snap.snapshot_id)
         assert screen.check_action("create_image", ()) is None  # not SUCCESS yet
 
         clock.advance(120)
@@ -154,7 +146,7 @@ async def test_server_refusal_shows_its_message_and_keeps_the_form(make_sim: Cal
     async with app.run_test(size=SIZE) as pilot:
         await open_mode(pilot)
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, CreateSnapshotForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateSnapshotForm))
         form = app.screen
         chosen = form.text("instance")
         form.query_one("#name", Input).value = "too-late"
@@ -163,7 +155,7 @@ async def test_server_refusal_shows_its_message_and_keeps_the_form(make_sim: Cal
             ops_instances.act(sim.world, sim.world.instances[chosen], "stop")
         await pilot.press("enter")
         error = form.query_one("#form-error", Static)
-        await until(pilot, lambda: "400" in text_of(error))
+        await wait_until(pilot, lambda: "400" in text_of(error))
         assert "ACTIVE" in text_of(error)
         assert app.screen is form
         assert form.text("name") == "too-late" and form.text("description") == "kept on error"
@@ -179,15 +171,15 @@ async def test_restore_makes_a_new_instance(make_sim: Callable[..., Any], clock:
         base = snapshot_named(sim, "sdxl-render-base")
         screen.table("snapshots").cursor_key = base.snapshot_id
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, RestoreSnapshotForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, RestoreSnapshotForm))
         form = app.screen
         assert form.text("instance-name") == "sdxl-render-base-restored"
         preview = form.query_one("#preview", Static)
-        await until(pilot, lambda: "live price" in text_of(preview))
+        await wait_until(pilot, lambda: "live price" in text_of(preview))
         assert "bills like any new instance" in text_of(preview)
         instances_before = set(sim.world.instances)
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
 
         new = set(sim.world.instances) - instances_before
         assert len(new) == 1
@@ -198,7 +190,7 @@ async def test_restore_makes_a_new_instance(make_sim: Callable[..., Any], clock:
         assert any("sdxl-render-base-restored" in note and "bills like any instance" in note for note in notes)
         services = app.services
         assert services is not None
-        await until(pilot, lambda: vm.instance_id in (services.engine.data(Topic.INSTANCES) or {}))
+        await wait_until(pilot, lambda: vm.instance_id in (services.engine.data(Topic.INSTANCES) or {}))
 
 
 async def test_make_an_image_from_a_snapshot(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -208,18 +200,18 @@ async def test_make_an_image_from_a_snapshot(make_sim: Callable[..., Any], clock
         ckpt = snapshot_named(sim, "mixtral-dev-ckpt")
         screen.table("snapshots").cursor_key = ckpt.snapshot_id
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, CreateImageForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateImageForm))
         assert app.screen.text("name") == "mixtral-dev-ckpt-image"
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
 
         assert ckpt.image_id is not None
         image = sim.world.images[ckpt.image_id]
         assert image.name == "mixtral-dev-ckpt-image" and image.region == ckpt.region
-        await until(pilot, lambda: screen.table("images").has_row(image.image_id))
-        await until(pilot, lambda: screen.table("snapshots").get_row(ckpt.snapshot_id)["image"] == image.name)  # type: ignore[index]
+        await wait_until(pilot, lambda: screen.table("images").has_row(image.image_id))
+        await wait_until(pilot, lambda: screen.table("snapshots").get_row(ckpt.snapshot_id)["image"] == image.name)  # type: ignore[index]
         info = screen.query_one("#snapshot-info", Static)
-        await until(pilot, lambda: image.image_id in text_of(info))
+        await wait_until(pilot, lambda: image.image_id in text_of(info))
 
 
 async def test_delete_snapshot_asks_first_and_keeps_its_image(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -230,22 +222,22 @@ async def test_delete_snapshot_asks_first_and_keeps_its_image(make_sim: Callable
         table = screen.table("snapshots")
         table.cursor_key = base.snapshot_id
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         assert "sdxl-render-image" in text_of(app.screen.query_one("#note", Static))
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert not sim.requests.of("deleteSnapshot")
 
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert base.snapshot_id not in sim.world.snapshots
         image = sim.world.images[base.image_id]
         assert image.snapshot_id is None
-        await until(pilot, lambda: not table.has_row(base.snapshot_id))
+        await wait_until(pilot, lambda: not table.has_row(base.snapshot_id))
         images = screen.table("images")
-        await until(pilot, lambda: "deleted" in str(images.get_row(image.image_id)["snapshot"]))  # type: ignore[index]
+        await wait_until(pilot, lambda: "deleted" in str(images.get_row(image.image_id)["snapshot"]))  # type: ignore[index]
 
 
 async def test_delete_image(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -257,12 +249,12 @@ async def test_delete_image(make_sim: Callable[..., Any], clock: Any) -> None:
         assert screen.table("images").cursor_key == image_id
         assert screen.check_action("restore", ()) is False  # snapshot actions leave this tab
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         await pilot.click("#submit")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
         assert image_id not in sim.world.images
         assert [r.status for r in sim.requests.of("deleteImage")] == [200]
-        await until(pilot, lambda: not screen.table("images").has_row(image_id))
+        await wait_until(pilot, lambda: not screen.table("images").has_row(image_id))
 
 
 async def test_a_failed_delete_shows_the_server_message(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -271,16 +263,16 @@ async def test_a_failed_delete_shows_the_server_message(make_sim: Callable[..., 
         screen = await open_mode(pilot)
         sim.faults.add("deleteSnapshot", "status", status=409, message="Snapshot store is busy")
         await pilot.press("delete")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmForm))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         form = app.screen
         await pilot.click("#submit")
         error = form.query_one("#form-error", Static)
-        await until(pilot, lambda: "Snapshot store is busy" in text_of(error))
+        await wait_until(pilot, lambda: "Snapshot store is busy" in text_of(error))
         assert "409" in text_of(error)
         assert app.screen is form
         assert len(sim.world.snapshots) == 2
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen)
+        await wait_until(pilot, lambda: app.screen is screen)
 
 
 async def test_refresh_keeps_the_cursor_on_its_row(make_sim: Callable[..., Any], clock: Any) -> None:

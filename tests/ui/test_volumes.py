@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
@@ -28,16 +27,7 @@ from barrack_tui.screens.volume_forms import (
     attach_candidates,
 )
 from barrack_tui.screens.volumes import VolumeAction, VolumesScreen, volume_blocked
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], object], what: str = "condition") -> None:
-    for _ in range(250):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
 
 
 async def open_volumes(pilot: Pilot[None]) -> VolumesScreen:
