@@ -37,8 +37,11 @@ class Launch:
     # Finds a key when none was given: keyring, file, then the login modal.
     obtain_key: Callable[[BarrackApp], Awaitable[SecretStr | None]] | None = None
     label: str = "barrack.ai"
+    profile: str = "default"
     read_only: bool = False
     refresh_seconds: float = 5.0
+    # Polling while something is changing state (never slower than refresh_seconds).
+    fast_refresh_seconds: float = 1.5
     # The deploy form wants the balance to cover at least this many hours.
     budget_min_hours: float = 1.0
     now: Callable[[], datetime] = field(default=_utcnow)
@@ -62,25 +65,27 @@ MODE_INFO: tuple[ModeInfo, ...] = (
 )
 
 
+_MODE_MODULES: dict[str, tuple[str, str]] = {
+    "instances": ("barrack_tui.screens.instances", "InstancesScreen"),
+    "volumes": ("barrack_tui.screens.volumes", "VolumesScreen"),
+    "firewalls": ("barrack_tui.screens.firewalls", "FirewallsScreen"),
+    "snapshots": ("barrack_tui.screens.snapshots", "SnapshotsScreen"),
+    "keys": ("barrack_tui.screens.keys", "KeysScreen"),
+    "pricing": ("barrack_tui.screens.pricing", "PricingScreen"),
+    "chat": ("barrack_tui.screens.chat", "ChatScreen"),
+}
+
+
+def _mode_class(mode: str) -> type[Screen[None]]:
+    import importlib
+
+    module, name = _MODE_MODULES[mode]
+    return getattr(importlib.import_module(module), name)
+
+
 def _mode_screens() -> dict[str, type[Screen[None]]]:
     """The screen class of each mode that exists, by mode name."""
-    from barrack_tui.screens.chat import ChatScreen
-    from barrack_tui.screens.firewalls import FirewallsScreen
-    from barrack_tui.screens.instances import InstancesScreen
-    from barrack_tui.screens.keys import KeysScreen
-    from barrack_tui.screens.pricing import PricingScreen
-    from barrack_tui.screens.snapshots import SnapshotsScreen
-    from barrack_tui.screens.volumes import VolumesScreen
-
-    return {
-        "instances": InstancesScreen,
-        "volumes": VolumesScreen,
-        "firewalls": FirewallsScreen,
-        "snapshots": SnapshotsScreen,
-        "keys": KeysScreen,
-        "pricing": PricingScreen,
-        "chat": ChatScreen,
-    }
+    return {mode: _mode_class(mode) for mode in _MODE_MODULES}
 
 
 class BarrackApp(App[None]):
@@ -104,8 +109,9 @@ class BarrackApp(App[None]):
         self.launch = launch
         self.services: Services | None = None
         self.topic_updates: Signal[TopicUpdate] = Signal(self, "topic-updates")
-        for name, screen in _mode_screens().items():
-            self.add_mode(name, screen)
+        for name in _MODE_MODULES:
+            # A factory: a mode's module is imported when it is first shown.
+            self.add_mode(name, partial(lambda mode: _mode_class(mode)(), name))
 
     def compose(self) -> ComposeResult:
         yield Static("Connecting to Barrack…", id="splash")
@@ -125,7 +131,7 @@ class BarrackApp(App[None]):
     def connect_with(self, key: SecretStr) -> None:
         """Build the client and the refresh engine, then show the instances."""
         client = self.launch.client_factory(key)
-        engine = build_engine(client, self.launch.refresh_seconds)
+        engine = build_engine(client, self.launch.refresh_seconds, self.launch.fast_refresh_seconds)
         engine.add_listener(self.topic_updates.publish)
         self.services = Services(client, engine, self.launch.read_only, self.launch.now)
         # The account bar needs the fleet and the balance on every screen.
@@ -181,7 +187,20 @@ class BarrackApp(App[None]):
                 yield SystemCommand(f"Go to {mode.title}", f"Key {mode.key}", partial(self.action_go, mode.name))
         yield SystemCommand("Deploy a new instance", "Key d", self.action_deploy)
         yield SystemCommand("Keys", "Every key, on every screen", self.action_help)
+        yield from self._screen_commands(screen)
         yield from self._instance_commands()
+
+    def _screen_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action of the screen the palette was opened from, by its key's description."""
+        from barrack_tui.screens.help import bindings_of, key_label
+
+        for binding in bindings_of(type(screen)):
+            if binding.description and binding.action not in {"app.pop_screen", "dismiss"}:
+                yield SystemCommand(
+                    binding.description,
+                    f"Key {key_label(binding)} on this screen",
+                    partial(self.run_action, binding.action, screen),
+                )
 
     def _instance_commands(self) -> Iterable[SystemCommand]:
         from barrack_tui.screens.instances import instance_commands

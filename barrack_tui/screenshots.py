@@ -85,7 +85,8 @@ async def _shoot(name: str, steps: Steps, out: Path) -> Path:
     from barrack_tui.sim.clock import ManualClock
 
     clock = ManualClock(START)
-    app = in_process_app(create_app(seed=SEED, clock=clock, scenario="demo"), clock.now, refresh=3600)
+    sim_app = create_app(seed=SEED, clock=clock, scenario="demo")
+    app = in_process_app(sim_app, clock.now, refresh=3600, fast_refresh_seconds=3600)
     async with app.run_test(size=SIZE) as pilot:
         await steps(pilot)
         return Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))

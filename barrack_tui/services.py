@@ -19,6 +19,6 @@ class Services:
     now: Callable[[], datetime]
 
 
-def build_engine(client: BarrackClient, refresh_seconds: float) -> RefreshEngine:
-    schedule = Schedule(interval=refresh_seconds, fast_interval=min(1.5, refresh_seconds))
+def build_engine(client: BarrackClient, refresh_seconds: float, fast_refresh_seconds: float = 1.5) -> RefreshEngine:
+    schedule = Schedule(interval=refresh_seconds, fast_interval=min(fast_refresh_seconds, refresh_seconds))
     return RefreshEngine(build_fetchers(client), schedule, is_busy=is_busy)

@@ -16,7 +16,7 @@ from textual.widgets import Label, Static
 from barrack_tui.resources import style_path
 
 
-def _bindings(node: type[DOMNode]) -> Iterable[Binding]:
+def bindings_of(node: type[DOMNode]) -> Iterable[Binding]:
     for item in node.BINDINGS:
         if isinstance(item, Binding):
             yield item
@@ -24,7 +24,7 @@ def _bindings(node: type[DOMNode]) -> Iterable[Binding]:
             yield Binding(*item)
 
 
-def _key(binding: Binding) -> str:
+def key_label(binding: Binding) -> str:
     return binding.key_display or binding.key.replace("question_mark", "?").replace("slash", "/")
 
 
@@ -33,6 +33,8 @@ def help_sections() -> list[tuple[str, type[DOMNode]]]:
     from barrack_tui.app import BarrackApp
     from barrack_tui.screens.deploy import DeployScreen
     from barrack_tui.screens.instance_details import InstanceDetailsScreen
+    from barrack_tui.widgets.chat_input import ChatInput
+    from barrack_tui.widgets.chat_panel import ChatPanel
     from barrack_tui.widgets.resource_table import ResourceTable
 
     sections: list[tuple[str, type[DOMNode]]] = [("Everywhere", BarrackApp)]
@@ -40,6 +42,8 @@ def help_sections() -> list[tuple[str, type[DOMNode]]]:
         sections.append((title, screen))
     sections.append(("Instance details", InstanceDetailsScreen))
     sections.append(("Deploy form", DeployScreen))
+    sections.append(("AI chat and assistant pane", ChatPanel))
+    sections.append(("Chat input", ChatInput))
     sections.append(("Any table", ResourceTable))
     return sections
 
@@ -59,8 +63,8 @@ class HelpScreen(ModalScreen[None]):
                 table.add_column("key", style="bold", width=10, no_wrap=True)
                 table.add_column("what", ratio=1)
                 seen: set[str] = set()
-                for binding in _bindings(node):
-                    key = _key(binding)
+                for binding in bindings_of(node):
+                    key = key_label(binding)
                     if key in seen or not binding.description:
                         continue
                     seen.add(key)

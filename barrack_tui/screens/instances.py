@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from barrack_tui.catalog import DEFAULT_SSH_USER
@@ -60,15 +61,37 @@ def ssh_command(vm: UserVM) -> str | None:
     return f"ssh {DEFAULT_SSH_USER}@{vm.ip_address}" if vm.ip_address else None
 
 
-def instance_row(vm: UserVM, now: datetime) -> dict[str, object]:
-    """One table row. Uptime counts from the last change into ACTIVE."""
+def _uptime(vm: UserVM, now: datetime) -> str:
     up = now - vm.status_changed_at if vm.status == "ACTIVE" and vm.status_changed_at else None
+    return duration(up) if up is not None else "—"
+
+
+def _cost(vm: UserVM) -> str:
+    return amount(vm.accrued_cost, 2 if (vm.accrued_cost or 0) < 100 else 0)
+
+
+def row_signature(vm: UserVM, now: datetime) -> tuple[object, ...]:
+    """Everything a row shows, cheaply: equal signatures give equal rows."""
+    return (
+        vm.vm_name, vm.status, vm.status_changed_at, vm.ip_address, vm.public_ip, vm.gpu_model,
+        vm.gpu_count, vm.tier, vm.region, vm.hourly_rate, _uptime(vm, now), _cost(vm),
+    )
+
+
+def instance_row(vm: UserVM, now: datetime) -> dict[str, object]:
+    """One table row. Uptime counts from the last change into ACTIVE.
+
+    Sort values depend only on what is shown (or on fixed times), so a poll
+    that moves nothing on screen gives an equal row.
+    """
+    active = vm.status == "ACTIVE" and vm.status_changed_at is not None
     if vm.ip_address:
         ip = vm.ip_address
     elif vm.public_ip and vm.status in ("CREATING", "BUILD"):
         ip = "pending"
     else:
         ip = "—"
+    cost = vm.accrued_cost or 0.0
     return {
         "name": vm.vm_name,
         "id": vm.instance_id,
@@ -78,8 +101,8 @@ def instance_row(vm: UserVM, now: datetime) -> dict[str, object]:
         "region": vm.region,
         "ip": ip,
         "rate": Cell(amount(vm.hourly_rate), sort=vm.hourly_rate or 0.0),
-        "uptime": Cell(duration(up) if up is not None else "—", sort=up.total_seconds() if up else -1.0),
-        "cost": Cell(amount(vm.accrued_cost, 2 if (vm.accrued_cost or 0) < 100 else 0), sort=vm.accrued_cost or 0.0),
+        "uptime": Cell(_uptime(vm, now), sort=-vm.status_changed_at.timestamp() if active else float("-inf")),
+        "cost": Cell(_cost(vm), sort=round(cost, 2 if cost < 100 else 0)),
     }
 
 
@@ -108,8 +131,9 @@ class InstancesScreen(LiveScreen):
     def __init__(self) -> None:
         super().__init__()
         self._rows: dict[str, dict[str, object]] = {}
-        self._rows_minute: datetime | None = None
+        self._signatures: dict[str, tuple[object, ...]] = {}
         self._key_states: frozenset[str] | None = None
+        self._keys_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
@@ -137,18 +161,20 @@ class InstancesScreen(LiveScreen):
             return
         instances = self.instances()
         now = self.services.now()
-        minute = now.replace(second=0, microsecond=0)
-        if minute != self._rows_minute:
-            # Uptime moves with the clock: rebuild every row once a minute...
-            self._rows = {key: instance_row(vm, now) for key, vm in instances.items()}
-            self._rows_minute = minute
-        else:
-            # ...and in between only the rows whose data changed.
-            for key in update.removed:
-                self._rows.pop(key, None)
-            for key in update.changed:
-                if key in instances:
-                    self._rows[key] = instance_row(instances[key], now)
+        signatures = self._signatures
+        rows = self._rows
+        for key in update.removed:
+            rows.pop(key, None)
+            signatures.pop(key, None)
+        # Costs move on every poll and uptimes with the clock, but most rows
+        # look the same: rebuild only those whose shown values changed.
+        for key, vm in instances.items():
+            signature = row_signature(vm, now)
+            if signatures.get(key) != signature:
+                signatures[key] = signature
+                rows[key] = instance_row(vm, now)
+        if len(rows) != len(instances):
+            self._rows = {key: rows[key] for key in instances}
         self.table.set_rows(dict(self._rows))
         self._refresh_keys()
 
@@ -186,7 +212,11 @@ class InstancesScreen(LiveScreen):
 
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self) -> None:
-        self._refresh_keys()
+        # The footer is rebuilt whole on every bindings refresh (~10-20 ms):
+        # wait until the cursor rests, so a held arrow key moves at full speed.
+        if self._keys_timer is not None:
+            self._keys_timer.stop()
+        self._keys_timer = self.set_timer(0.15, self._refresh_keys)
         panel = self._assistant()
         if panel is not None and panel.display:
             panel.refresh_context()

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from barrack_tui.format import clock_time, duration, money, rate
 from barrack_tui.live.engine import Connection, TopicUpdate
-from barrack_tui.live.summary import summarise
+from barrack_tui.live.summary import FleetSummary, summarise
 from barrack_tui.live.topics import Topic
 
 if TYPE_CHECKING:
@@ -26,6 +26,12 @@ _MUTED = "$text-muted"
 
 class AccountBar(Static):
     """One line at the top of every screen, fed by the refresh engine's cache."""
+
+    # What was last drawn and summarised: an identical refresh draws nothing.
+    _shown: tuple[object, ...] = ()
+    _summarised: object = None
+    _summarised_balance: float | None = None
+    _fleet: FleetSummary | None = None
 
     def on_mount(self) -> None:
         self._barrack.topic_updates.subscribe(self, self._on_update)
@@ -52,7 +58,11 @@ class AccountBar(Static):
         instances = engine.data(Topic.INSTANCES) or {}
         currency = balance.currency if balance is not None else "USD"
         amount = balance.balance if balance is not None else None
-        fleet = summarise(instances.values(), amount)
+        if instances is not self._summarised or amount != self._summarised_balance:
+            self._fleet = summarise(instances.values(), amount)
+            self._summarised, self._summarised_balance = instances, amount
+        fleet = self._fleet
+        assert fleet is not None
 
         label, colour = _CONNECTION_STYLE[engine.connection]
         parts: list[str | tuple[str, str]] = [(f" {label}", f"bold {colour}")]
@@ -70,4 +80,8 @@ class AccountBar(Static):
         if fleet.runway is not None and ends is not None:
             parts += ["  Runway ", (duration(fleet.runway), "bold")]
             parts.append((f" → {ends.strftime('%a %d %b %H:%M')} UTC", _MUTED))
-        self.update(Content.assemble(*parts))
+        shown = tuple(parts)  # (Content compares its text only, not its styles)
+        if shown != self._shown:
+            # One line, always: a layout pass would repaint the table's scrollbar too.
+            self._shown = shown
+            self.update(Content.assemble(*parts), layout=False)

@@ -619,4 +619,4 @@ class ChatPanel(Widget):
 
     def _profile(self) -> str:
         app: BarrackApp = self.app  # type: ignore[assignment]
-        return getattr(app.launch, "profile", None) or DEFAULT_PROFILE
+        return app.launch.profile

@@ -18,9 +18,10 @@ async def _no_sleep(_: float) -> None:
 def make_app(sim_app: Any, clock: Any, *, read_only: bool = False, refresh: float = 60.0, **launch: Any) -> BarrackApp:
     """The app on the simulator's ASGI app, in-process (fast; streaming is buffered).
 
-    A long refresh interval keeps polling out of the way: tests ask the engine
-    to refresh when they move the clock.
+    A long refresh interval (also while something is changing state) keeps
+    polling out of the way: tests ask the engine to refresh when they move the clock.
     """
+    launch.setdefault("fast_refresh_seconds", refresh)
     return in_process_app(sim_app, clock.now, read_only=read_only, refresh=refresh, sleep=_no_sleep, **launch)
 
 

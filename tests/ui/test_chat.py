@@ -7,7 +7,6 @@ buffers it); token-by-token behaviour and cancelling are in tests/e2e.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,7 +15,7 @@ from typing import Any, ClassVar
 
 import httpx
 from pydantic import SecretStr
-from textual.app import ComposeResult, InvalidModeError
+from textual.app import ComposeResult
 from textual.widgets import Checkbox, Markdown, OptionList, Select
 
 from barrack_tui.api.client import BarrackClient
@@ -75,8 +74,6 @@ def chat_app(sim_app: Any, clock: Any, **launch: Any) -> tuple[BarrackApp, Recor
     app = BarrackApp(
         Launch(client_factory=client, label="demo account (simulated)", refresh_seconds=60.0, now=clock.now, **launch)
     )
-    with contextlib.suppress(InvalidModeError):  # until app.py registers it
-        app.add_mode("chat", ChatScreen)
     app.add_mode("pane", PaneScreen)
     return app, recorder
 

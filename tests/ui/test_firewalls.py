@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 import pytest
-from textual.app import InvalidModeError
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList
 
@@ -44,8 +42,6 @@ from tests.ui.test_volumes import (
 async def open_firewalls(pilot: Pilot[None]) -> FirewallsScreen:
     app: BarrackApp = pilot.app  # type: ignore[assignment]
     await wait_for_instances(pilot)
-    with contextlib.suppress(InvalidModeError):  # until the lead registers the mode
-        app.add_mode("firewalls", FirewallsScreen)
     await app.switch_mode("firewalls")
     screen = app.screen
     assert isinstance(screen, FirewallsScreen)

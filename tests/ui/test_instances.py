@@ -179,3 +179,24 @@ async def test_a_500_during_refresh_shows_stale_data_then_recovers(make_sim: Any
         assert app.services.engine.connection is Connection.LIVE
         assert not table(app).stale
         assert "live" in str(app.screen.query_one(AccountBar).visual)
+
+
+async def test_the_palette_offers_the_screens_actions_and_every_instance(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    vm = first_with_status(sim_app, "ACTIVE")
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        titles = {command.title: command for command in app.get_system_commands(app.screen)}
+        assert {"Go to Volumes", "Deploy a new instance", "Stop", "Hibernate", "Delete"} <= set(titles)
+        assert f"Instance {vm.vm_name} ({vm.instance_id})" in titles
+        table(app).cursor_key = vm.instance_id
+        await titles["Stop"].callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmActionScreen)
+        await pilot.press("escape")
+        titles[f"Instance {vm.vm_name} ({vm.instance_id})"].callback()
+        await pilot.pause()
+        from barrack_tui.screens.instance_details import InstanceDetailsScreen
+
+        assert isinstance(app.screen, InstanceDetailsScreen) and app.screen.instance_id == vm.instance_id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 from collections.abc import Callable
@@ -10,7 +9,6 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from textual.app import InvalidModeError
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static, TextArea
@@ -36,8 +34,6 @@ PUBLIC_KEY = sshkeys.ed25519_pair(bytes(range(32)), b"\0\0\0\0", "me@laptop").pu
 def build(make_sim: Callable[..., Any], clock: Any, **launch: Any) -> tuple[BarrackApp, Any]:
     sim_app = make_sim()
     app = make_app(sim_app, clock, **launch)
-    with contextlib.suppress(InvalidModeError):  # once the lead registers the mode
-        app.add_mode("keys", KeysScreen)
     return app, sim_app.state.sim
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from textual.app import InvalidModeError
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
@@ -29,8 +27,6 @@ MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 def build(make_sim: Callable[..., Any], clock: Any, **launch: Any) -> tuple[BarrackApp, Any]:
     sim_app = make_sim()
     app = make_app(sim_app, clock, **launch)
-    with contextlib.suppress(InvalidModeError):  # once the lead registers the mode
-        app.add_mode("snapshots", SnapshotsScreen)
     return app, sim_app.state.sim
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 from typing import Any
 
 from rich.console import Console
-from textual.app import InvalidModeError
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -33,8 +31,6 @@ from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wa
 async def open_volumes(pilot: Pilot[None]) -> VolumesScreen:
     app: BarrackApp = pilot.app  # type: ignore[assignment]
     await wait_for_instances(pilot)
-    with contextlib.suppress(InvalidModeError):  # until the lead registers the mode
-        app.add_mode("volumes", VolumesScreen)
     await app.switch_mode("volumes")
     screen = app.screen
     assert isinstance(screen, VolumesScreen)

@@ -10,13 +10,13 @@ from pydantic import BaseModel, ConfigDict
 class BarrackModel(BaseModel):
     """Base of response models: unknown fields are kept in ``model_extra``, never fatal."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class RequestModel(BaseModel):
     """Base of request bodies: a misspelt field fails at construction, not on the server."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body: fields left at None are not sent."""
