@@ -18,7 +18,7 @@ from barrack_tui.resources import style_path
 PROTOCOLS = ("tcp", "udp", "icmp")
 
 
-def rule_problems(direction: str, protocol: str, ethertype: str, low: str, high: str, cidr: str) -> dict[str, str]:
+def rule_problems(protocol: str, ethertype: str, low: str, high: str, cidr: str) -> dict[str, str]:
     """Field id -> message for every invalid field of a rule."""
     problems: dict[str, str] = {}
     ports = validation.port_range(protocol, low, high)
@@ -72,7 +72,7 @@ class SecurityRuleForm(ModalScreen[VMSecurityRuleRequest | None]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _check(self) -> None:
-        problems = rule_problems(*self._values())
+        problems = rule_problems(*self._values()[1:])  # the direction never makes a rule invalid
         for field in ("ports", "cidr"):
             self.query_one(f"#{field}-error", Label).update(problems.get(field, ""))
         self.query_one("#port-min").set_class("ports" in problems, "-invalid")
@@ -84,7 +84,7 @@ class SecurityRuleForm(ModalScreen[VMSecurityRuleRequest | None]):
     @on(Input.Submitted)
     def _submit(self) -> None:
         direction, protocol, ethertype, low, high, cidr = self._values()
-        if rule_problems(direction, protocol, ethertype, low, high, cidr):
+        if rule_problems(protocol, ethertype, low, high, cidr):
             return
         ports = protocol in validation.PORT_PROTOCOLS
         self.dismiss(
