@@ -11,6 +11,7 @@ from barrack_tui.live.engine import TopicUpdate
 from barrack_tui.live.topics import Topic
 
 if TYPE_CHECKING:
+    from barrack_tui.api.models import UserVM
     from barrack_tui.app import BarrackApp
     from barrack_tui.services import Services
 
@@ -44,6 +45,10 @@ class LiveScreen(Screen[None]):
         services = self.barrack.services
         assert services is not None, "screens are shown only once connected"
         return services
+
+    def instances(self) -> dict[str, UserVM]:
+        """The cached instances by id (every screen names them; {} before the first fetch)."""
+        return self.services.engine.data(Topic.INSTANCES) or {}
 
     def on_mount(self) -> None:
         self.barrack.topic_updates.subscribe(self, self._on_topic_update)

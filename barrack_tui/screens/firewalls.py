@@ -197,9 +197,6 @@ class FirewallsScreen(LiveScreen):
     def firewalls(self) -> dict[str, FirewallResponse]:
         return self.services.engine.data(Topic.FIREWALLS) or {}
 
-    def instances(self) -> dict[str, UserVM]:
-        return self.services.engine.data(Topic.INSTANCES) or {}
-
     def current(self) -> FirewallResponse | None:
         key = self.table.cursor_key
         return self.firewalls().get(key) if key else None

@@ -232,7 +232,7 @@ class InstanceDetailsScreen(LiveScreen):
     # -- actions --------------------------------------------------------------
 
     def _current(self) -> list:
-        vm = (self.services.engine.data(Topic.INSTANCES) or {}).get(self.instance_id)
+        vm = self.instances().get(self.instance_id)
         return [vm] if vm is not None else []
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

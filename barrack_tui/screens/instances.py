@@ -152,9 +152,6 @@ class InstancesScreen(LiveScreen):
     def table(self) -> ResourceTable:
         return self.query_one("#instances", ResourceTable)
 
-    def instances(self) -> dict[str, UserVM]:
-        return self.services.engine.data(Topic.INSTANCES) or {}
-
     def apply_update(self, update: TopicUpdate) -> None:
         self.table.stale = update.state.failures > 0
         if update.state.failures:

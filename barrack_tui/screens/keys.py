@@ -169,9 +169,6 @@ class KeysScreen(LiveScreen):
     def scripts(self) -> dict[str, Script]:
         return self.services.engine.data(Topic.SCRIPTS) or {}
 
-    def instances(self) -> dict[str, UserVM]:
-        return self.services.engine.data(Topic.INSTANCES) or {}
-
     def current_key(self) -> SSHKeyResponse | None:
         key = self.table("keys").cursor_key
         return self.keys().get(key) if key else None

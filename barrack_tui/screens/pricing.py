@@ -201,9 +201,6 @@ class PricingScreen(LiveScreen):
             engine.data(Topic.STOCKS),
         )
 
-    def instances(self) -> dict[str, UserVM]:
-        return self.services.engine.data(Topic.INSTANCES) or {}
-
     # -- updates ----------------------------------------------------------------
 
     def apply_update(self, update: TopicUpdate) -> None:

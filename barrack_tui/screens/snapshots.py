@@ -372,7 +372,7 @@ class SnapshotsScreen(LiveScreen):
         if snap.description:
             rows.append(("About", snap.description))
         source = f"{snap.vm_name or '—'} ({snap.instance_id or '?'})"
-        instances: dict[str, UserVM] = self.services.engine.data(Topic.INSTANCES) or {}
+        instances = self.instances()
         if snap.instance_id and instances and snap.instance_id not in instances:
             source += ", deleted since"
         rows.append(("Source", source))

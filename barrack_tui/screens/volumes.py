@@ -208,9 +208,6 @@ class VolumesScreen(LiveScreen):
     def volumes(self) -> dict[str, VolumeResponse]:
         return self.services.engine.data(Topic.VOLUMES) or {}
 
-    def instances(self) -> dict[str, UserVM]:
-        return self.services.engine.data(Topic.INSTANCES) or {}
-
     def current(self) -> VolumeResponse | None:
         key = self.table.cursor_key
         return self.volumes().get(key) if key else None
