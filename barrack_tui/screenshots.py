@@ -76,6 +76,9 @@ SHOTS: dict[str, Steps] = {
     "snapshots": _press("4", wait=_screen_named("SnapshotsScreen"), what="the snapshots"),
     "keys": _press("5", wait=_screen_named("KeysScreen"), what="the keys"),
     "chat": _press("7", wait=_screen_named("ChatScreen"), what="the chat"),
+    "assistant-pane": _press(
+        "a", wait=lambda app: bool(app.screen.query("#assistant")), what="the assistant beside the table"
+    ),
     "help": _press("question_mark"),
 }
 
