@@ -64,3 +64,16 @@ async def wait_until(pilot: Any, condition: Any, what: str = "condition", timeou
             return
         await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def click_button(pilot: Any, selector: str) -> None:
+    """Click a button once it can take the click.
+
+    A Button ignores clicks while its pressed effect (0.2 s) is showing, so a
+    second click soon after the first is dropped; wait it out, like a person would.
+    """
+    from textual.widgets import Button
+
+    button = pilot.app.screen.query_one(selector, Button)
+    await wait_until(pilot, lambda: not button.has_class("-active") and not button.disabled, f"{selector} ready")
+    assert await pilot.click(button), f"the click missed {selector}"

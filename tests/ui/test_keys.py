@@ -24,7 +24,7 @@ from barrack_tui.screens.key_forms import (
 from barrack_tui.screens.keys import KeysScreen
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.sim import ops_keys, sshkeys
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
+from tests.ui.harness import SIZE, click_button, make_app, refresh_now, wait_for_instances, wait_until
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 # A real OpenSSH Ed25519 public key (nobody holds its private half).
@@ -102,7 +102,7 @@ async def test_import_a_public_key(make_sim: Callable[..., Any], clock: Any) -> 
         form = app.screen
         form.query_one("#name", Input).value = "my-laptop"
         form.query_one("#public-key", TextArea).load_text(PUBLIC_KEY + "\n")
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
 
         key = key_named(sim, "my-laptop")
@@ -133,7 +133,7 @@ async def test_import_is_checked_before_any_request(make_sim: Callable[..., Any]
         for typed_name, typed_key, field, message in cases:
             name.value = typed_name
             area.load_text(typed_key)
-            await pilot.click("#submit")
+            await click_button(pilot, "#submit")
             await pilot.pause()
             assert message in str(form.query_one(f"#{field}-error", Label).content), (typed_name, typed_key)
         assert app.screen is form
@@ -152,7 +152,7 @@ async def test_a_refused_import_shows_the_server_message_and_keeps_the_form(
         form = app.screen
         form.query_one("#name", Input).value = "same-key-again"
         form.query_one("#public-key", TextArea).load_text(registered)
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         error = form.query_one("#form-error", Static)
         await wait_until(pilot, lambda: "400" in text_of(error))
         assert "already registered as 'workstation-rsa'" in text_of(error)
@@ -242,7 +242,7 @@ async def test_delete_an_unused_key(make_sim: Callable[..., Any], clock: Any) ->
         table.cursor_key = spare.key_id
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
         assert spare.key_id not in sim.world.ssh_keys
         assert [r.status for r in sim.requests.of("deleteSshKey")] == [200]
@@ -259,7 +259,7 @@ async def test_create_a_script_within_the_size_limit(make_sim: Callable[..., Any
         form.query_one("#name", Input).value = "warm-cache"
         area = form.query_one("#content", TextArea)
         area.load_text("#" * (16 * 1024 + 1))
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await pilot.pause()
         assert "the limit is 16 KB" in str(form.query_one("#content-error", Label).content)
         assert "16.0 KB of 16 KB" in text_of(form.query_one("#preview", Static))
@@ -270,7 +270,7 @@ async def test_create_a_script_within_the_size_limit(make_sim: Callable[..., Any
         area.load_text(content)
         await pilot.pause()
         assert "625 B of 16 KB" in text_of(form.query_one("#preview", Static))
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
         script = script_named(sim, "warm-cache")
         assert script is not None and script.content == content
@@ -289,17 +289,17 @@ async def test_edit_a_script_and_see_a_server_error(make_sim: Callable[..., Any]
         await pilot.press("e")
         await wait_until(pilot, lambda: isinstance(app.screen, ScriptForm))
         form = app.screen
-        await pilot.click("#submit")  # nothing changed: nothing is sent
+        await click_button(pilot, "#submit")  # nothing changed: nothing is sent
         await pilot.pause()
         assert "Nothing changed" in str(form.query_one("#content-error", Label).content)
         edited = script.content + "echo done\n"
         form.query_one("#content", TextArea).load_text(edited)
         sim.faults.add("updateScript", "status", status=400, message="Script storage is read-only right now")
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         error = form.query_one("#form-error", Static)
         await wait_until(pilot, lambda: "Script storage is read-only right now" in text_of(error))
         assert "400" in text_of(error) and form.text("content") == edited
-        await pilot.click("#submit")  # the fault was for one request: now it saves
+        await click_button(pilot, "#submit")  # the fault was for one request: now it saves
         await wait_until(pilot, lambda: app.screen is screen)
         assert script.content == edited and script.name == "install-vllm"
         assert [r.status for r in sim.requests.of("updateScript")] == [400, 200]
@@ -316,7 +316,7 @@ async def test_delete_several_scripts_at_once(make_sim: Callable[..., Any], cloc
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         assert "Delete 2 startup scripts?" in str(app.screen.query_one("#title", Label).content)
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
         assert sim.world.scripts == {}
         assert [r.status for r in sim.requests.of("deleteScripts")] == [200]

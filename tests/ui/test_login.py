@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, Input, RadioButton, RadioSet, Static
 from barrack_tui.keystore import KeyringProblem, KeyringProblemKind
 from barrack_tui.resources import style_path
 from barrack_tui.screens.login import LoginResult, LoginScreen
+from tests.ui.harness import click_button
 
 KEY = "sk_demo_4f9c2a7b1e3d5f60a8c9b0d1e2f30000"
 HANGING = KeyringProblem(KeyringProblemKind.TIMEOUT, "keyring did not answer within 3 s")
@@ -104,7 +105,7 @@ async def test_session_only(plaintext_path: Path) -> None:
     app = host(plaintext_path, keyring_problem=HANGING)
     async with app.run_test(size=SIZE) as pilot:
         await paste(pilot, KEY)
-        await pilot.click("#login-submit")
+        await click_button(pilot, "#login-submit")
         await pilot.pause()
     assert app.results == [LoginResult(key=SecretStr(KEY), storage="session")]
 
@@ -121,7 +122,7 @@ async def test_plaintext_needs_the_confirmation(plaintext_path: Path) -> None:
         warning = text_of(screen, "#login-file-warning")
         assert "UNENCRYPTED" in warning and str(plaintext_path) in warning
 
-        await pilot.click("#login-submit")
+        await click_button(pilot, "#login-submit")
         await pilot.pause()
         assert app.results == []  # not without the tick
         assert app.screen is screen
@@ -134,7 +135,7 @@ async def test_plaintext_needs_the_confirmation(plaintext_path: Path) -> None:
         await pilot.pause()
         assert checkbox.value
         assert not confirm.has_class("-unconfirmed")
-        await pilot.click("#login-submit")
+        await click_button(pilot, "#login-submit")
         await pilot.pause()
     assert app.results == [LoginResult(key=SecretStr(KEY), storage="file")]
 
