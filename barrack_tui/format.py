@@ -51,6 +51,19 @@ def duration(delta: timedelta | float | None) -> str:
     return f"{secs}s"
 
 
+def duration_tick(seconds: float) -> int:
+    """What of ``seconds`` `duration` shows: equal ticks give equal text.
+
+    Lets a caller tell whether a duration's text moved without formatting it.
+    """
+    whole = max(0, int(seconds))
+    if whole < 60:
+        return whole
+    if whole < 86400:
+        return 60 + whole // 60  # past the seconds' 0..59
+    return -(whole // 3600)
+
+
 def clock_time(moment: datetime | None) -> str:
     return "—" if moment is None else moment.astimezone().strftime("%H:%M:%S")
 

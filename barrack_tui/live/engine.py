@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from barrack_tui.live.topics import Topic
@@ -53,29 +54,50 @@ class TopicState:
 class TopicUpdate:
     """What a listener receives after a fetch of ``topic`` (good or failed).
 
-    ``changed`` holds the keys whose value changed or appeared and ``removed``
-    the keys that disappeared, when the topic's data is a mapping; both are
-    empty after a failed fetch.
+    ``before`` and ``after`` are the cached data this update replaced and
+    brought. When they are mappings, ``changed`` holds the keys whose value
+    changed or appeared and ``removed`` the keys that disappeared; both are
+    worked out on first use (a listener that does its own diffing never pays
+    for this one) and both are empty after a failed fetch.
     """
 
     topic: Topic
     state: TopicState
-    changed: frozenset[str] = frozenset()
-    removed: frozenset[str] = frozenset()
+    before: Any = None
+    after: Any = None
 
     @classmethod
     def whole(cls, topic: Topic, state: TopicState) -> TopicUpdate:
         """An update that treats every cached key as changed (a first render)."""
-        keys = frozenset(state.data) if isinstance(state.data, Mapping) else frozenset()
-        return cls(topic, state, keys)
+        return cls(topic, state, None, state.data)
+
+    @cached_property
+    def _diff(self) -> tuple[frozenset[str], frozenset[str]]:
+        if not isinstance(self.after, Mapping):
+            return frozenset(), frozenset()
+        return diff_mapping(self.before if isinstance(self.before, Mapping) else None, self.after)
+
+    @property
+    def changed(self) -> frozenset[str]:
+        return self._diff[0]
+
+    @property
+    def removed(self) -> frozenset[str]:
+        return self._diff[1]
 
 
 @dataclass
 class Schedule:
-    """Polling intervals in seconds."""
+    """Polling intervals in seconds.
+
+    Instances follow ``interval``. The balance moves by per-minute billing,
+    so polling it more often than ``balance_interval`` shows nothing new.
+    The rest change only through actions (which invalidate them).
+    """
 
     interval: float = 5.0
     fast_interval: float = 1.5
+    balance_interval: float = 15.0
     slow_interval: float = 30.0
     max_backoff: float = 60.0
     stale_after_failures: int = 2
@@ -84,7 +106,11 @@ class Schedule:
         """Fast while something in the topic is changing state, else its usual pace."""
         if busy:
             return self.fast_interval
-        return self.interval if topic in Topic.fast_topics() else self.slow_interval
+        if topic is Topic.INSTANCES:
+            return self.interval
+        if topic is Topic.BALANCE:
+            return max(self.interval, self.balance_interval)
+        return self.slow_interval
 
 
 def diff_mapping(
@@ -93,9 +119,9 @@ def diff_mapping(
     """Keys of ``new`` that are new or changed, and keys of ``old`` now gone."""
     if old is None:
         return frozenset(new), frozenset()
-    changed = frozenset(k for k, v in new.items() if old.get(k) != v)
-    removed = frozenset(k for k in old if k not in new)
-    return changed, removed
+    missing = object()
+    changed = frozenset(k for k, v in new.items() if (was := old.get(k, missing)) is not v and was != v)
+    return changed, frozenset(old.keys() - new.keys())
 
 
 @dataclass
@@ -183,8 +209,9 @@ class RefreshEngine:
         state = self.states[topic]
         if not isinstance(state.data, dict) or key not in state.data:
             return
-        state.data = {**state.data, key: update(state.data[key])}
-        self._publish(TopicUpdate(topic, state, frozenset({key})))
+        before = state.data
+        state.data = {**before, key: update(before[key])}
+        self._publish(TopicUpdate(topic, state, before, state.data))
 
     # -- the loop -------------------------------------------------------------
 
@@ -211,10 +238,7 @@ class RefreshEngine:
             state.next_due = now + min(backoff, self.schedule.max_backoff)
             update = TopicUpdate(topic, state)
         else:
-            changed: frozenset[str] = frozenset()
-            removed: frozenset[str] = frozenset()
-            if isinstance(data, Mapping):
-                changed, removed = diff_mapping(state.data, data)
+            before = state.data
             state.data = data
             state.error = None
             state.failures = 0
@@ -225,7 +249,7 @@ class RefreshEngine:
             else:
                 self._busy.discard(topic)
             state.next_due = now + self.schedule.period(topic, busy)
-            update = TopicUpdate(topic, state, changed, removed)
+            update = TopicUpdate(topic, state, before, data)
         self._publish(update)
         return update
 

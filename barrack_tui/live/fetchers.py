@@ -6,10 +6,12 @@ rows changed; the rest are cached as the response model itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from barrack_tui.api.client import BarrackClient
+from barrack_tui.api.paging import read_all
 from barrack_tui.lifecycle import is_transitional
 from barrack_tui.live.engine import Fetcher
 from barrack_tui.live.topics import Topic
@@ -22,29 +24,15 @@ def _by(items: Iterable[T], attr: str) -> dict[str, T]:
 
 
 def build_fetchers(client: BarrackClient) -> dict[Topic, Fetcher]:
-    async def instances() -> dict[str, Any]:
-        return _by((await client.instances.list()).instances, "instance_id")
+    def every(list_page: Callable[..., Awaitable[Any]], field: str, key: str) -> Fetcher:
+        """A fetcher for a whole paged list, cached by ``key``."""
 
-    async def volumes() -> dict[str, Any]:
-        return _by((await client.volumes.list()).volumes, "volume_id")
+        async def fetch() -> dict[str, Any]:
+            return await read_all(
+                lambda page, limit: list_page(page=page, limit=limit), attrgetter(field), attrgetter(key)
+            )
 
-    async def firewalls() -> dict[str, Any]:
-        return _by((await client.firewalls.list()).firewalls, "firewall_id")
-
-    async def snapshots() -> dict[str, Any]:
-        return _by((await client.snapshots.list()).snapshots, "snapshot_id")
-
-    async def images() -> dict[str, Any]:
-        return _by((await client.images.list()).images, "image_id")
-
-    async def ssh_keys() -> dict[str, Any]:
-        return _by((await client.ssh_keys.list()).ssh_keys, "key_id")
-
-    async def scripts() -> dict[str, Any]:
-        return _by((await client.scripts.list()).scripts, "script_id")
-
-    async def os_images() -> dict[str, Any]:
-        return _by((await client.os_images.list()).images, "name")
+        return fetch
 
     async def stocks() -> list[Any]:
         return list((await client.catalog.gpu_stocks()).stocks)
@@ -56,15 +44,15 @@ def build_fetchers(client: BarrackClient) -> dict[Topic, Fetcher]:
         return (await client.ai.usage_history(), await client.ai.usage_summary())
 
     return {
-        Topic.INSTANCES: instances,
+        Topic.INSTANCES: every(client.instances.list, "instances", "instance_id"),
         Topic.BALANCE: client.balance.get,
-        Topic.VOLUMES: volumes,
-        Topic.FIREWALLS: firewalls,
-        Topic.SNAPSHOTS: snapshots,
-        Topic.IMAGES: images,
-        Topic.OS_IMAGES: os_images,
-        Topic.SSH_KEYS: ssh_keys,
-        Topic.SCRIPTS: scripts,
+        Topic.VOLUMES: every(client.volumes.list, "volumes", "volume_id"),
+        Topic.FIREWALLS: every(client.firewalls.list, "firewalls", "firewall_id"),
+        Topic.SNAPSHOTS: every(client.snapshots.list, "snapshots", "snapshot_id"),
+        Topic.IMAGES: every(client.images.list, "images", "image_id"),
+        Topic.OS_IMAGES: every(client.os_images.list, "images", "name"),
+        Topic.SSH_KEYS: every(client.ssh_keys.list, "ssh_keys", "key_id"),
+        Topic.SCRIPTS: every(client.scripts.list, "scripts", "script_id"),
         Topic.STOCKS: stocks,
         Topic.PRICING: client.pricing.get,
         Topic.SPECS: specs,

@@ -17,17 +17,6 @@ class BilledInstance(Protocol):
     current_hourly_rate: float | None
 
 
-def billed_rate(vm: BilledInstance) -> float:
-    """What the instance costs per hour in its current state.
-
-    Prefers the API's own ``current_hourly_rate``; without it, the guide's rule:
-    full rate while ACTIVE or SHUTOFF, nothing extra otherwise.
-    """
-    if vm.current_hourly_rate is not None:
-        return vm.current_hourly_rate
-    return (vm.hourly_rate or 0.0) if vm.status.upper() in FULL_RATE else 0.0
-
-
 @dataclass(frozen=True)
 class FleetSummary:
     count: int
@@ -41,13 +30,28 @@ class FleetSummary:
 
 
 def summarise(instances: Iterable[BilledInstance], balance: float | None) -> FleetSummary:
+    """Counts and burn of the fleet.
+
+    An instance burns the API's own ``current_hourly_rate``; without it, the
+    guide's rule: the full rate while ACTIVE or SHUTOFF, nothing otherwise.
+    This runs on every poll, so each distinct status is looked up once.
+    """
     count = running = changing = 0
     burn = 0.0
+    kinds: dict[str, tuple[bool, bool, bool]] = {}
     for vm in instances:
+        status = vm.status
+        kind = kinds.get(status)
+        if kind is None:
+            upper = status.upper()
+            kind = kinds[status] = (upper == "ACTIVE", upper in TRANSITIONAL, upper in FULL_RATE)
         count += 1
-        status = vm.status.upper()
-        running += status == "ACTIVE"
-        changing += status in TRANSITIONAL
-        burn += billed_rate(vm)
+        running += kind[0]
+        changing += kind[1]
+        rate = vm.current_hourly_rate
+        if rate is not None:
+            burn += rate
+        elif kind[2]:
+            burn += vm.hourly_rate or 0.0
     left = runway(balance, burn) if balance is not None else None
     return FleetSummary(count, running, changing, burn, left)

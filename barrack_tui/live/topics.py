@@ -19,8 +19,3 @@ class Topic(Enum):
     PRICING = "pricing"
     SPECS = "specs"
     AI_USAGE = "ai_usage"
-
-    @classmethod
-    def fast_topics(cls) -> frozenset[Topic]:
-        """Topics polled at the main interval (the rest change only through actions)."""
-        return frozenset({cls.INSTANCES, cls.BALANCE})

@@ -18,7 +18,7 @@ space. Line 0 is the header and stays put while the body scrolls.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import islice
 from typing import ClassVar
 
@@ -35,6 +35,7 @@ from textual.strip import Strip
 
 from barrack_tui.widgets.table_model import (
     TONES,
+    ApplyResult,
     Cell,
     Column,
     Entry,
@@ -316,9 +317,21 @@ class ResourceTable(ScrollView, can_focus=True):
         unsorted. Only rows that differ are reformatted and only screen lines
         that differ are repainted; identical data repaints nothing."""
         model = self._model
-        old_view = model.view
-        old_index = model.index_of(self._cursor_key)
-        result = model.apply(rows)
+        old_view, old_index = model.view, model.index_of(self._cursor_key)
+        self._changed(model.apply(rows), old_view, old_index)
+
+    def update_rows(
+        self, rows: Mapping[str, Row], removed: Iterable[str] = (), order: Sequence[str] | None = None
+    ) -> None:
+        """Add or replace `rows` and drop `removed`, leaving the rest alone: a
+        refresh that knows what changed costs that, not the table's size.
+        `order` is the full unsorted order when rows came or went (default:
+        new rows last)."""
+        model = self._model
+        old_view, old_index = model.view, model.index_of(self._cursor_key)
+        self._changed(model.update(rows, removed, order), old_view, old_index)
+
+    def _changed(self, result: ApplyResult, old_view: list[str], old_index: int | None) -> None:
         if not result:
             return
         if result.removed and self._marked:

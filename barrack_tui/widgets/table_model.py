@@ -347,6 +347,27 @@ class TableModel:
         The order of `rows` is the display order when the table is unsorted.
         """
         items: Mapping[str, Row] = rows if isinstance(rows, Mapping) else dict(rows)
+        return self._change(items, None, list(items))
+
+    def update(
+        self, rows: Mapping[str, Row], removed: Iterable[str] = (), order: Sequence[str] | None = None
+    ) -> ApplyResult:
+        """Add or replace `rows` and drop `removed`; every other row stays as it is.
+
+        Costs what changed, not what the table holds. New keys go last in the
+        unsorted order unless `order` (every key the table will hold, in the
+        order to show them unsorted) says otherwise.
+        """
+        gone = [key for key in removed if key in self._entries]
+        if order is None and (gone or any(key not in self._entries for key in rows)):
+            dropped = set(gone)
+            kept = [key for key in self._order if key not in dropped] if dropped else self._order
+            order = kept + [key for key in rows if key not in self._entries]
+        return self._change(rows, gone, None if order is None else list(order))
+
+    def _change(self, items: Mapping[str, Row], removed: list[str] | None, order: list[str] | None) -> ApplyResult:
+        """Store `items`, drop `removed` (None: every key not in `items`) and
+        take `order` as the unsorted order (None: unchanged)."""
         entries = self._entries
         added: list[str] = []
         changed: list[str] = []
@@ -364,15 +385,15 @@ class TableModel:
         new_entries = build_entries(pending, self.columns)
         for entry in new_entries:
             entries[entry.key] = entry
-        removed: list[str] = []
-        if len(entries) != len(items):
-            removed = [key for key in entries if key not in items]
+        if removed is None:
+            removed = [key for key in entries if key not in items] if len(entries) != len(items) else []
         self._count_widths(replaced + [entries.pop(key) for key in removed], -1)
         self._count_widths(new_entries, +1)
 
-        order = list(items)
-        reorder = bool(added or removed) or (self.sort_column is None and order != self._order)
-        self._order = order
+        reorder = bool(added or removed)
+        if order is not None:
+            reorder = reorder or (self.sort_column is None and order != self._order)
+            self._order = order
         if not reorder and changed:
             reorder = self._view_affected(changed, replaced)
         if reorder:

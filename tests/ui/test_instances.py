@@ -200,3 +200,39 @@ async def test_the_palette_offers_the_screens_actions_and_every_instance(make_si
         from barrack_tui.screens.instance_details import InstanceDetailsScreen
 
         assert isinstance(app.screen, InstanceDetailsScreen) and app.screen.instance_id == vm.instance_id
+
+
+async def test_a_big_fleet_is_shown_a_pass_at_a_time_then_kept_up_to_date(
+    make_sim: Any, clock: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(InstancesScreen, "ROWS_PER_PASS", 7)
+    passes: list[int] = []
+    update_rows = ResourceTable.update_rows
+
+    def counted(self: ResourceTable, rows: Any, *args: Any) -> None:
+        passes.append(len(rows))
+        update_rows(self, rows, *args)
+
+    monkeypatch.setattr(ResourceTable, "update_rows", counted)
+    sim_app = make_sim(scenario="fleet", fleet_size=30)
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        await pilot.pause()
+        for _ in range(20):
+            if len(table(app).row_keys) == 30:
+                break
+            await pilot.pause(0.02)
+        assert passes[:5] == [7, 7, 7, 7, 2]
+        assert table(app).row_keys == list(world_instances(sim_app))  # the API's order
+
+        # Later polls rebuild only the rows whose text moved, and drop deleted ones.
+        passes.clear()
+        gone = first_with_status(sim_app, "ACTIVE")
+        assert app.services is not None
+        await app.services.client.instances.delete(gone.instance_id)
+        clock.advance(3600)
+        await refresh_now(pilot)
+        assert gone.instance_id not in table(app).row_keys
+        assert len(table(app).row_keys) == len(world_instances(sim_app)) == 29
+        assert passes and all(size <= 7 for size in passes)

@@ -24,7 +24,14 @@ from barrack_tui.screens.key_forms import (
 from barrack_tui.screens.keys import KeysScreen
 from barrack_tui.screens.resource_forms import ConfirmForm
 from barrack_tui.sim import ops_keys, sshkeys
-from tests.ui.harness import SIZE, click_button, make_app, refresh_now, wait_for_instances, wait_until
+from tests.ui.harness import (
+    SIZE,
+    click_button,
+    make_app,
+    refresh_now,
+    wait_for_instances,
+    wait_until,
+)
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 # A real OpenSSH Ed25519 public key (nobody holds its private half).

@@ -161,3 +161,42 @@ def test_filter_is_case_insensitive_over_displayed_text() -> None:
     model.apply({"a": {"name": "Train-A100", "price": 1.5}, "b": {"name": "infer-1", "price": 12.25}})
     assert model.view == ["a", "b"]
     assert (model.shown, model.total) == (2, 2)
+
+
+def test_update_touches_only_the_rows_it_is_given() -> None:
+    model = model_with({"a": {"name": "x", "gpus": 1}, "b": {"name": "y", "gpus": 2}, "c": {"name": "z", "gpus": 3}})
+    untouched = model.entry("c")
+    result = model.update({"b": {"name": "y", "gpus": 8}})
+    assert (result.added, result.removed, result.changed) == ([], [], ["b"])
+    assert model.entry("c") is untouched and model.view == ["a", "b", "c"]
+    assert not model.update({"a": {"name": "x", "gpus": 1}})  # as it was: nothing to do
+
+
+def test_update_adds_last_and_drops_removed_rows() -> None:
+    model = model_with({"a": {"name": "x"}, "b": {"name": "y"}})
+    result = model.update({"c": {"name": "z"}}, removed=["a", "gone-already"])
+    assert (result.added, result.removed) == (["c"], ["a"])
+    assert model.view == ["b", "c"] and "a" not in model
+
+
+def test_update_takes_the_unsorted_order_it_is_given() -> None:
+    model = model_with({"a": {"name": "x"}, "c": {"name": "z"}})
+    model.update({"b": {"name": "y"}}, order=["a", "b", "c"])
+    assert model.view == ["a", "b", "c"]
+    model.set_sort("name", reverse=True)
+    model.update({"d": {"name": "w"}}, order=["d", "a", "b", "c"])
+    assert model.view == ["c", "b", "a", "d"]
+    model.set_sort(None)
+    assert model.view == ["d", "a", "b", "c"]
+
+
+def test_update_keeps_widths_sort_and_filter_in_step() -> None:
+    model = model_with({"a": {"name": "x", "gpus": 1}, "b": {"name": "y", "gpus": 2}})
+    model.set_sort("gpus")
+    model.set_filter("y")
+    assert model.view == ["b"]
+    model.update({"a": {"name": "y" * 30, "gpus": 9}})
+    assert model.view == ["b", "a"]  # now matches the filter, and sorts after b
+    assert model.widths[0] == 30
+    model.update({}, removed=["a"])
+    assert model.widths[0] == TableModel([COLUMNS[0]]).widths[0]
