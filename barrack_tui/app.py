@@ -45,6 +45,9 @@ class Launch:
     # The deploy form wants the balance to cover at least this many hours.
     budget_min_hours: float = 1.0
     now: Callable[[], datetime] = field(default=_utcnow)
+    # Tune the garbage collector once the first screen is up (gc_tuning.py):
+    # for a process that runs only the console, never inside tests.
+    tune_gc: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,10 @@ class BarrackApp(App[None]):
         engine.watch(Topic.BALANCE, self)
         self.run_worker(engine.run(), name="refresh-engine", group="engine", exclusive=True)
         self.switch_mode("instances")
+        if self.launch.tune_gc:
+            from barrack_tui.gc_tuning import settle_after_startup
+
+            self.call_after_refresh(settle_after_startup)
 
     async def on_unmount(self) -> None:
         if self.services is not None:

@@ -30,6 +30,7 @@ def run_demo(seed: int, read_only: bool, refresh: float | None) -> int:
             read_only=read_only,
             refresh_seconds=refresh or 2.0,
             now=clock.now,
+            tune_gc=True,
         )
         BarrackApp(launch).run()
     return 0
@@ -53,6 +54,7 @@ def run_real(profile: str | None, api_url: str | None, read_only: bool | None, r
         read_only=settings.read_only,
         refresh_seconds=settings.refresh_seconds,
         budget_min_hours=settings.budget_min_hours,
+        tune_gc=True,
     )
     app = BarrackApp(launch)
     app.run()

@@ -5,7 +5,7 @@ The docs show list responses with ``total``, ``page``, ``limit`` and
 may well come in pages. Asking for big pages keeps it to one request for most
 accounts; bigger fleets take one request per page, and the event loop gets
 the time between them (parsing 10,000 instances at once would hold it for
-~100 ms).
+~100 ms; a page of 1,000, ~10 ms).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
 #: Items asked for per request.
-PAGE_SIZE = 500
+PAGE_SIZE = 1000
 
 #: Sweeps tried when the list changes while it is being read.
 MAX_SWEEPS = 2

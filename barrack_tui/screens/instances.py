@@ -135,8 +135,10 @@ class InstancesScreen(LiveScreen):
         Binding("a", "toggle_assistant", "Assistant"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
-    #: Rows built per pass: ~2,000 format in ~30 ms on a slow core.
-    ROWS_PER_PASS: ClassVar[int] = 2000
+    #: Rows built per pass: 1,000 format in ~20 ms on a slow core. The first
+    #: pass into an empty table builds only a screenful, to paint it at once.
+    ROWS_PER_PASS: ClassVar[int] = 1000
+    FIRST_PASS_ROWS: ClassVar[int] = 100
 
     def __init__(self) -> None:
         super().__init__()
@@ -177,11 +179,13 @@ class InstancesScreen(LiveScreen):
         instances = self.instances()
         now = self.services.now()
         signatures = self._signatures
+        table = self.table
+        limit = self.ROWS_PER_PASS if table.total_count else self.FIRST_PASS_ROWS
         rows: dict[str, dict[str, object]] = {}
         for key, vm in instances.items():
             signature = row_signature(vm, now)
             if signatures.get(key) != signature:
-                if len(rows) == self.ROWS_PER_PASS:
+                if len(rows) == limit:
                     self._catch_up()
                     break
                 signatures[key] = signature
@@ -189,7 +193,6 @@ class InstancesScreen(LiveScreen):
         removed = signatures.keys() - instances.keys()
         for key in removed:
             del signatures[key]
-        table = self.table
         if removed or any(not table.has_row(key) for key in rows):
             table.update_rows(rows, removed, [key for key in instances if key in signatures])
         else:
