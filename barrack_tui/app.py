@@ -111,6 +111,7 @@ class BarrackApp(App[None]):
         super().__init__()
         self.launch = launch
         self.services: Services | None = None
+        self._settled = False
         self.topic_updates: Signal[TopicUpdate] = Signal(self, "topic-updates")
         for name in _MODE_MODULES:
             # A factory: a mode's module is imported when it is first shown.
@@ -143,8 +144,15 @@ class BarrackApp(App[None]):
         self.run_worker(engine.run(), name="refresh-engine", group="engine", exclusive=True)
         self.switch_mode("instances")
         if self.launch.tune_gc:
+            engine.add_listener(self._settle_once_loaded)
+
+    def _settle_once_loaded(self, update: TopicUpdate) -> None:
+        """Tune the collector after the frame that shows the first instances (its
+        one full collection would otherwise delay that frame)."""
+        if update.topic is Topic.INSTANCES and update.state.loaded and not self._settled:
             from barrack_tui.gc_tuning import settle_after_startup
 
+            self._settled = True
             self.call_after_refresh(settle_after_startup)
 
     async def on_unmount(self) -> None:

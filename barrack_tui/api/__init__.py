@@ -34,7 +34,6 @@ from barrack_tui.api.errors import (
     StreamInterruptedError,
     ValidationError,
 )
-from barrack_tui.api.streaming import ChatStream
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -48,7 +47,6 @@ __all__ = [
     "BarrackConnectionError",
     "BarrackError",
     "BarrackTimeoutError",
-    "ChatStream",
     "ConflictError",
     "NotFoundError",
     "PayloadTooLargeError",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from functools import cached_property
+from importlib import import_module
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 from pydantic import SecretStr
@@ -15,23 +17,21 @@ from barrack_tui import __version__
 from barrack_tui.api._base import Requester, RequestHook, Sleep
 from barrack_tui.api.models import DeploymentRequest, DeploymentResponse
 from barrack_tui.api.redaction import install_log_redaction
-from barrack_tui.api.resources import (
-    AI,
-    Balance,
-    Catalog,
-    Firewalls,
-    Images,
-    Instances,
-    OsImages,
-    Pricing,
-    Resource,
-    Scripts,
-    Snapshots,
-    SshKeys,
-    Volumes,
-    operation,
-    operation_of,
-)
+from barrack_tui.api.resources._resource import operation, operation_of
+
+if TYPE_CHECKING:
+    from barrack_tui.api.resources.account import Balance
+    from barrack_tui.api.resources.ai import AI
+    from barrack_tui.api.resources.catalog import Catalog
+    from barrack_tui.api.resources.firewalls import Firewalls
+    from barrack_tui.api.resources.images import Images
+    from barrack_tui.api.resources.instances import Instances
+    from barrack_tui.api.resources.os_images import OsImages
+    from barrack_tui.api.resources.pricing import Pricing
+    from barrack_tui.api.resources.scripts import Scripts
+    from barrack_tui.api.resources.snapshots import Snapshots
+    from barrack_tui.api.resources.ssh_keys import SshKeys
+    from barrack_tui.api.resources.volumes import Volumes
 
 DEFAULT_BASE_URL: Final = "https://barrack.ai/api/"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=5.0, read=20.0, write=10.0, pool=5.0)
@@ -96,18 +96,60 @@ class BarrackClient:
             read_only=read_only,
             headers={"Accept": "application/json", "User-Agent": f"barrack-tui/{__version__}"},
         )
-        self.balance = Balance(self._requester)
-        self.catalog = Catalog(self._requester)
-        self.pricing = Pricing(self._requester)
-        self.instances = Instances(self._requester)
-        self.os_images = OsImages(self._requester)
-        self.ssh_keys = SshKeys(self._requester)
-        self.volumes = Volumes(self._requester)
-        self.firewalls = Firewalls(self._requester)
-        self.scripts = Scripts(self._requester)
-        self.snapshots = Snapshots(self._requester)
-        self.images = Images(self._requester)
-        self.ai = AI(self._requester)
+
+    # Resource groups are built on first use, so a group's module (and the
+    # models it parses into) load only when something calls it.
+
+    @cached_property
+    def balance(self) -> Balance:
+        return self._group("account", "Balance")
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        return self._group("catalog", "Catalog")
+
+    @cached_property
+    def pricing(self) -> Pricing:
+        return self._group("pricing", "Pricing")
+
+    @cached_property
+    def instances(self) -> Instances:
+        return self._group("instances", "Instances")
+
+    @cached_property
+    def os_images(self) -> OsImages:
+        return self._group("os_images", "OsImages")
+
+    @cached_property
+    def ssh_keys(self) -> SshKeys:
+        return self._group("ssh_keys", "SshKeys")
+
+    @cached_property
+    def volumes(self) -> Volumes:
+        return self._group("volumes", "Volumes")
+
+    @cached_property
+    def firewalls(self) -> Firewalls:
+        return self._group("firewalls", "Firewalls")
+
+    @cached_property
+    def scripts(self) -> Scripts:
+        return self._group("scripts", "Scripts")
+
+    @cached_property
+    def snapshots(self) -> Snapshots:
+        return self._group("snapshots", "Snapshots")
+
+    @cached_property
+    def images(self) -> Images:
+        return self._group("images", "Images")
+
+    @cached_property
+    def ai(self) -> AI:
+        return self._group("ai", "AI")
+
+    def _group(self, module: str, name: str) -> Any:
+        return getattr(import_module(f"barrack_tui.api.resources.{module}"), name)(self._requester)
 
     @operation("createInstance")
     async def deploy(self, request: DeploymentRequest) -> DeploymentResponse:
@@ -145,7 +187,8 @@ class BarrackClient:
     def operations(self) -> dict[str, list[Callable[..., Any]]]:
         """operationId -> the bound methods that perform it (``chatWithAi`` has two)."""
         found: dict[str, list[Callable[..., Any]]] = {}
-        holders: list[object] = [self, *(v for v in vars(self).values() if isinstance(v, Resource))]
+        groups = (name for name, value in vars(type(self)).items() if isinstance(value, cached_property))
+        holders: list[object] = [self, *(getattr(self, name) for name in groups)]
         for holder in holders:
             for _, method in inspect.getmembers(holder, callable):
                 op = operation_of(method)

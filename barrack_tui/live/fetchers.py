@@ -24,15 +24,26 @@ def _by(items: Iterable[T], attr: str) -> dict[str, T]:
 
 
 def build_fetchers(client: BarrackClient) -> dict[Topic, Fetcher]:
-    def every(list_page: Callable[..., Awaitable[Any]], field: str, key: str) -> Fetcher:
-        """A fetcher for a whole paged list, cached by ``key``."""
+    def every(group: str, field: str, key: str) -> Fetcher:
+        """A fetcher for the whole paged list of ``client.<group>``, cached by ``key``.
+
+        The group is looked up on the first fetch: the client loads a group's
+        models only then, and most screens are never opened.
+        """
 
         async def fetch() -> dict[str, Any]:
+            list_page: Callable[..., Awaitable[Any]] = getattr(client, group).list
             return await read_all(
                 lambda page, limit: list_page(page=page, limit=limit), attrgetter(field), attrgetter(key)
             )
 
         return fetch
+
+    async def balance() -> Any:
+        return await client.balance.get()
+
+    async def pricing() -> Any:
+        return await client.pricing.get()
 
     async def stocks() -> list[Any]:
         return list((await client.catalog.gpu_stocks()).stocks)
@@ -44,17 +55,17 @@ def build_fetchers(client: BarrackClient) -> dict[Topic, Fetcher]:
         return (await client.ai.usage_history(), await client.ai.usage_summary())
 
     return {
-        Topic.INSTANCES: every(client.instances.list, "instances", "instance_id"),
-        Topic.BALANCE: client.balance.get,
-        Topic.VOLUMES: every(client.volumes.list, "volumes", "volume_id"),
-        Topic.FIREWALLS: every(client.firewalls.list, "firewalls", "firewall_id"),
-        Topic.SNAPSHOTS: every(client.snapshots.list, "snapshots", "snapshot_id"),
-        Topic.IMAGES: every(client.images.list, "images", "image_id"),
-        Topic.OS_IMAGES: every(client.os_images.list, "images", "name"),
-        Topic.SSH_KEYS: every(client.ssh_keys.list, "ssh_keys", "key_id"),
-        Topic.SCRIPTS: every(client.scripts.list, "scripts", "script_id"),
+        Topic.INSTANCES: every("instances", "instances", "instance_id"),
+        Topic.BALANCE: balance,
+        Topic.VOLUMES: every("volumes", "volumes", "volume_id"),
+        Topic.FIREWALLS: every("firewalls", "firewalls", "firewall_id"),
+        Topic.SNAPSHOTS: every("snapshots", "snapshots", "snapshot_id"),
+        Topic.IMAGES: every("images", "images", "image_id"),
+        Topic.OS_IMAGES: every("os_images", "images", "name"),
+        Topic.SSH_KEYS: every("ssh_keys", "ssh_keys", "key_id"),
+        Topic.SCRIPTS: every("scripts", "scripts", "script_id"),
         Topic.STOCKS: stocks,
-        Topic.PRICING: client.pricing.get,
+        Topic.PRICING: pricing,
         Topic.SPECS: specs,
         Topic.AI_USAGE: ai_usage,
     }
@@ -69,7 +80,8 @@ def is_busy(topic: Topic, data: Any) -> bool:
     if not isinstance(data, dict):
         return False
     if topic is Topic.INSTANCES:
-        return any(is_transitional(vm.status) for vm in data.values())
+        # Runs on every poll: look at each distinct status once, not at each instance.
+        return any(is_transitional(status) for status in {vm.status for vm in data.values()})
     return any(_settling(item) or any(_settling(a) for a in getattr(item, "attachments", ())) for item in data.values())
 
 

@@ -175,3 +175,31 @@ def test_a_list_of_ten_thousand_instances_parses_from_bytes() -> None:
     assert len(resp.instances) == 10_000
     assert resp.instances[-1].instance_id == "BRK-0009999"
     assert resp.instances[0].status is VMStatus.ACTIVE
+
+
+def test_every_model_is_exported_by_name_and_loaded_on_first_use() -> None:
+    import importlib
+    import inspect
+    import subprocess
+    import sys
+
+    from barrack_tui.api import models
+
+    for module_name in set(models._MODULE_OF.values()):
+        module = importlib.import_module(f"barrack_tui.api.models.{module_name}")
+        defined = {
+            name
+            for name, value in vars(module).items()
+            if inspect.isclass(value) and value.__module__ == module.__name__ and not name.startswith("_")
+        }
+        assert defined <= set(models._MODULE_OF), f"add {sorted(defined - set(models._MODULE_OF))} to _NAMES"
+    assert all(getattr(models, name).__name__ == name for name in models.__all__)
+    # A fresh interpreter that lists instances loads none of the other resources' models.
+    probe = (
+        "import sys; from barrack_tui.api.models import ListUserVMsResponse; "
+        "print(sorted(m for m in sys.modules if m.startswith('barrack_tui.api.models.')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    prefix = "barrack_tui.api.models."
+    assert f"'{prefix}instances'" in loaded
+    assert f"'{prefix}volumes'" not in loaded and f"'{prefix}ai'" not in loaded

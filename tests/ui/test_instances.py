@@ -237,3 +237,19 @@ async def test_a_big_fleet_is_shown_a_pass_at_a_time_then_kept_up_to_date(
         assert gone.instance_id not in table(app).row_keys
         assert len(table(app).row_keys) == len(world_instances(sim_app)) == 29
         assert passes and all(size <= 7 for size in passes)
+
+
+async def test_the_collector_is_tuned_once_after_the_first_instances(
+    make_sim: Any, clock: Any, monkeypatch: Any
+) -> None:
+    import barrack_tui.gc_tuning
+
+    settled: list[bool] = []
+    monkeypatch.setattr(barrack_tui.gc_tuning, "settle_after_startup", lambda: settled.append(True))
+    app = make_app(make_sim(), clock, tune_gc=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        await pilot.pause()
+        await refresh_now(pilot)
+        await pilot.pause()
+    assert settled == [True]

@@ -1,377 +1,302 @@
+# ruff: noqa: F401  (the imports below are for type checkers; __all__ is built from _NAMES)
 """Pydantic models of the Barrack API, named after the docs' schema names.
 
 Responses keep unknown fields (``model_extra``); requests reject unknown ones.
 Shapes: ``barrack_tui/sim/WIRE.md`` and the documented examples.
+
+Each name is imported from its module on first use (PEP 562), so the console
+builds only the model classes its first screen needs (the instances and the
+balance); building all ~150 classes at start-up cost ~90 ms. A new model is
+added to its module, to ``_NAMES`` and to the imports for type checkers.
 """
 
 from __future__ import annotations
 
-from barrack_tui.api.models._base import (
-    BarrackModel,
-    Envelope,
-    ErrorResponse,
-    Pagination,
-    RequestModel,
-)
-from barrack_tui.api.models.account import (
-    Account,
-    CreditBalanceResponse,
-)
-from barrack_tui.api.models.ai import (
-    AIModel,
-    AITransaction,
-    ChatChoice,
-    ChatCompletionChunk,
-    ChatCompletionsRequest,
-    ChatCompletionsResponse,
-    ChatDelta,
-    ChatMessage,
-    ChatMessageInput,
-    ChatUsage,
-    ChunkChoice,
-    ModelsResponse,
-    ModelUsage,
-    StreamOptions,
-    UsageHistoryResponse,
-    UsageSummaryResponse,
-)
-from barrack_tui.api.models.billing import (
-    BillingRecord,
-    BillingSummary,
-    InstanceBillingResponse,
-    SnapshotBillingRecord,
-    SnapshotBillingResponse,
-    SnapshotBillingSummary,
-    VolumeBillingRecord,
-    VolumeBillingSummary,
-    VolumeHourlyBillingResponse,
-)
-from barrack_tui.api.models.catalog import (
-    GPUSpec,
-    GPUSpecsResponse,
-    GPUStockItem,
-    GPUStocksResponse,
-    Region,
-    RegionsResponse,
-)
-from barrack_tui.api.models.deploy import (
-    Billing,
-    BillingBreakdown,
-    ComputeBilling,
-    DataVolumeBilling,
-    DeploymentData,
-    DeploymentRequest,
-    DeploymentResponse,
-    GpuBilling,
-    InstanceFeatures,
-    InstanceSpecs,
-    OsVolume,
-    OsVolumeBilling,
-    StorageBilling,
-    VolumeCreate,
-)
-from barrack_tui.api.models.enums import (
-    AttachmentStatus,
-    BillingStatus,
-    BootSource,
-    ChatRole,
-    Currency,
-    Direction,
-    Ethertype,
-    FirewallStatus,
-    ImageStatus,
-    IpStatus,
-    OpenStrEnum,
-    ProtocolEnum,
-    ResourceType,
-    SnapshotStatus,
-    Tier,
-    VMStatus,
-    VolumeStatus,
-    VolumeType,
-)
-from barrack_tui.api.models.firewalls import (
-    AddFirewallRuleResponse,
-    AttachFirewallRequest,
-    AttachFirewallResponse,
-    CreateFirewallRequest,
-    CreateFirewallResponse,
-    DeleteFirewallResponse,
-    FirewallAttachment,
-    FirewallInstance,
-    FirewallResponse,
-    GetFirewallDetailsResponse,
-    GetSupportedProtocolsResponse,
-    ListFirewallInstancesResponse,
-    ListFirewallsResponse,
-    Protocol,
-    RemoveFirewallRuleResponse,
-)
-from barrack_tui.api.models.instances import (
-    AddVMSecurityRuleResponse,
-    AttachedFirewall,
-    DeleteVMResponse,
-    GetHibernatedVMsResponse,
-    GetVMAttachedFirewallsResponse,
-    HibernateVMResponse,
-    ListUserVMsResponse,
-    ListVMsForSnapshotResponse,
-    RebootVMResponse,
-    RemoveVMSecurityRuleResponse,
-    RestoreVMResponse,
-    StartVMResponse,
-    StatusChange,
-    StopVMResponse,
-    ToggleVMPublicIPResponse,
-    UserVM,
-    VMActionResponse,
-    VMDetailsResponse,
-    VMInstance,
-    VMVolumeAttachment,
-)
-from barrack_tui.api.models.os_images import (
-    OSImage,
-    OSImagesResponse,
-)
-from barrack_tui.api.models.pricing import (
-    GpuPricing,
-    Price,
-    PriceEntry,
-    PriceQuote,
-    PricingData,
-    PricingMetadata,
-    PricingRequest,
-    PricingResponse,
-    SnapshotPricing,
-    VolumePricing,
-)
-from barrack_tui.api.models.scripts import (
-    BulkDeleteResponse,
-    BulkDeleteScriptsRequest,
-    CreateScriptRequest,
-    Script,
-    ScriptCreateResponse,
-    ScriptDeleteResponse,
-    ScriptDetailResponse,
-    ScriptListResponse,
-    ScriptUpdateResponse,
-    UpdateScriptRequest,
-)
-from barrack_tui.api.models.security import (
-    FirewallRule,
-    VMSecurityRule,
-    VMSecurityRuleRequest,
-)
-from barrack_tui.api.models.snapshots import (
-    CreateImageFromSnapshotRequest,
-    CreateSnapshotRequest,
-    CreateSnapshotResponse,
-    DeleteSnapshotResponse,
-    GetSnapshotDetailsResponse,
-    Image,
-    ImageCreateResponse,
-    ImageDeleteResponse,
-    ImageDetailResponse,
-    ImageListResponse,
-    ListSnapshotsResponse,
-    RestoreSnapshotRequest,
-    RestoreSnapshotResponse,
-    Snapshot,
-    SnapshotImageRelationshipResponse,
-)
-from barrack_tui.api.models.ssh_keys import (
-    CreateSSHKeyRequest,
-    CreateSSHKeyResponse,
-    DeleteSSHKeyResponse,
-    GetSSHKeyDetailResponse,
-    GetSSHKeysResponse,
-    SSHKeyResponse,
-)
-from barrack_tui.api.models.volumes import (
-    AttachVolumesRequest,
-    AttachVolumesResponse,
-    CloneVolumeRequest,
-    CloneVolumeResponse,
-    CreateVolumeRequest,
-    CreateVolumeResponse,
-    DeleteVolumeResponse,
-    DetachVolumesRequest,
-    DetachVolumesResponse,
-    GetVolumeDetailsResponse,
-    GetVolumeTypesResponse,
-    ListVolumesResponse,
-    ResizeVolumeRequest,
-    ResizeVolumeResponse,
-    VolumeResponse,
-    VolumeTypeItem,
-)
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "AIModel",
-    "AITransaction",
-    "Account",
-    "AddFirewallRuleResponse",
-    "AddVMSecurityRuleResponse",
-    "AttachFirewallRequest",
-    "AttachFirewallResponse",
-    "AttachVolumesRequest",
-    "AttachVolumesResponse",
-    "AttachedFirewall",
-    "AttachmentStatus",
-    "BarrackModel",
-    "Billing",
-    "BillingBreakdown",
-    "BillingRecord",
-    "BillingStatus",
-    "BillingSummary",
-    "BootSource",
-    "BulkDeleteResponse",
-    "BulkDeleteScriptsRequest",
-    "ChatChoice",
-    "ChatCompletionChunk",
-    "ChatCompletionsRequest",
-    "ChatCompletionsResponse",
-    "ChatDelta",
-    "ChatMessage",
-    "ChatMessageInput",
-    "ChatRole",
-    "ChatUsage",
-    "ChunkChoice",
-    "CloneVolumeRequest",
-    "CloneVolumeResponse",
-    "ComputeBilling",
-    "CreateFirewallRequest",
-    "CreateFirewallResponse",
-    "CreateImageFromSnapshotRequest",
-    "CreateSSHKeyRequest",
-    "CreateSSHKeyResponse",
-    "CreateScriptRequest",
-    "CreateSnapshotRequest",
-    "CreateSnapshotResponse",
-    "CreateVolumeRequest",
-    "CreateVolumeResponse",
-    "CreditBalanceResponse",
-    "Currency",
-    "DataVolumeBilling",
-    "DeleteFirewallResponse",
-    "DeleteSSHKeyResponse",
-    "DeleteSnapshotResponse",
-    "DeleteVMResponse",
-    "DeleteVolumeResponse",
-    "DeploymentData",
-    "DeploymentRequest",
-    "DeploymentResponse",
-    "DetachVolumesRequest",
-    "DetachVolumesResponse",
-    "Direction",
-    "Envelope",
-    "ErrorResponse",
-    "Ethertype",
-    "FirewallAttachment",
-    "FirewallInstance",
-    "FirewallResponse",
-    "FirewallRule",
-    "FirewallStatus",
-    "GPUSpec",
-    "GPUSpecsResponse",
-    "GPUStockItem",
-    "GPUStocksResponse",
-    "GetFirewallDetailsResponse",
-    "GetHibernatedVMsResponse",
-    "GetSSHKeyDetailResponse",
-    "GetSSHKeysResponse",
-    "GetSnapshotDetailsResponse",
-    "GetSupportedProtocolsResponse",
-    "GetVMAttachedFirewallsResponse",
-    "GetVolumeDetailsResponse",
-    "GetVolumeTypesResponse",
-    "GpuBilling",
-    "GpuPricing",
-    "HibernateVMResponse",
-    "Image",
-    "ImageCreateResponse",
-    "ImageDeleteResponse",
-    "ImageDetailResponse",
-    "ImageListResponse",
-    "ImageStatus",
-    "InstanceBillingResponse",
-    "InstanceFeatures",
-    "InstanceSpecs",
-    "IpStatus",
-    "ListFirewallInstancesResponse",
-    "ListFirewallsResponse",
-    "ListSnapshotsResponse",
-    "ListUserVMsResponse",
-    "ListVMsForSnapshotResponse",
-    "ListVolumesResponse",
-    "ModelUsage",
-    "ModelsResponse",
-    "OSImage",
-    "OSImagesResponse",
-    "OpenStrEnum",
-    "OsVolume",
-    "OsVolumeBilling",
-    "Pagination",
-    "Price",
-    "PriceEntry",
-    "PriceQuote",
-    "PricingData",
-    "PricingMetadata",
-    "PricingRequest",
-    "PricingResponse",
-    "Protocol",
-    "ProtocolEnum",
-    "RebootVMResponse",
-    "Region",
-    "RegionsResponse",
-    "RemoveFirewallRuleResponse",
-    "RemoveVMSecurityRuleResponse",
-    "RequestModel",
-    "ResizeVolumeRequest",
-    "ResizeVolumeResponse",
-    "ResourceType",
-    "RestoreSnapshotRequest",
-    "RestoreSnapshotResponse",
-    "RestoreVMResponse",
-    "SSHKeyResponse",
-    "Script",
-    "ScriptCreateResponse",
-    "ScriptDeleteResponse",
-    "ScriptDetailResponse",
-    "ScriptListResponse",
-    "ScriptUpdateResponse",
-    "Snapshot",
-    "SnapshotBillingRecord",
-    "SnapshotBillingResponse",
-    "SnapshotBillingSummary",
-    "SnapshotImageRelationshipResponse",
-    "SnapshotPricing",
-    "SnapshotStatus",
-    "StartVMResponse",
-    "StatusChange",
-    "StopVMResponse",
-    "StorageBilling",
-    "StreamOptions",
-    "Tier",
-    "ToggleVMPublicIPResponse",
-    "UpdateScriptRequest",
-    "UsageHistoryResponse",
-    "UsageSummaryResponse",
-    "UserVM",
-    "VMActionResponse",
-    "VMDetailsResponse",
-    "VMInstance",
-    "VMSecurityRule",
-    "VMSecurityRuleRequest",
-    "VMStatus",
-    "VMVolumeAttachment",
-    "VolumeBillingRecord",
-    "VolumeBillingSummary",
-    "VolumeCreate",
-    "VolumeHourlyBillingResponse",
-    "VolumePricing",
-    "VolumeResponse",
-    "VolumeStatus",
-    "VolumeType",
-    "VolumeTypeItem",
-]
+# Type checkers see every name; at run time __getattr__ imports it.
+if TYPE_CHECKING:
+    from barrack_tui.api.models._base import (
+        BarrackModel,
+        Envelope,
+        ErrorResponse,
+        Pagination,
+        RequestModel,
+    )
+    from barrack_tui.api.models.account import (
+        Account,
+        CreditBalanceResponse,
+    )
+    from barrack_tui.api.models.ai import (
+        AIModel,
+        AITransaction,
+        ChatChoice,
+        ChatCompletionChunk,
+        ChatCompletionsRequest,
+        ChatCompletionsResponse,
+        ChatDelta,
+        ChatMessage,
+        ChatMessageInput,
+        ChatUsage,
+        ChunkChoice,
+        ModelsResponse,
+        ModelUsage,
+        StreamOptions,
+        UsageHistoryResponse,
+        UsageSummaryResponse,
+    )
+    from barrack_tui.api.models.billing import (
+        BillingRecord,
+        BillingSummary,
+        InstanceBillingResponse,
+        SnapshotBillingRecord,
+        SnapshotBillingResponse,
+        SnapshotBillingSummary,
+        VolumeBillingRecord,
+        VolumeBillingSummary,
+        VolumeHourlyBillingResponse,
+    )
+    from barrack_tui.api.models.catalog import (
+        GPUSpec,
+        GPUSpecsResponse,
+        GPUStockItem,
+        GPUStocksResponse,
+        Region,
+        RegionsResponse,
+    )
+    from barrack_tui.api.models.deploy import (
+        Billing,
+        BillingBreakdown,
+        ComputeBilling,
+        DataVolumeBilling,
+        DeploymentData,
+        DeploymentRequest,
+        DeploymentResponse,
+        GpuBilling,
+        InstanceFeatures,
+        InstanceSpecs,
+        OsVolume,
+        OsVolumeBilling,
+        StorageBilling,
+        VolumeCreate,
+    )
+    from barrack_tui.api.models.enums import (
+        AttachmentStatus,
+        BillingStatus,
+        BootSource,
+        ChatRole,
+        Currency,
+        Direction,
+        Ethertype,
+        FirewallStatus,
+        ImageStatus,
+        IpStatus,
+        OpenStrEnum,
+        ProtocolEnum,
+        ResourceType,
+        SnapshotStatus,
+        Tier,
+        VMStatus,
+        VolumeStatus,
+        VolumeType,
+    )
+    from barrack_tui.api.models.firewalls import (
+        AddFirewallRuleResponse,
+        AttachFirewallRequest,
+        AttachFirewallResponse,
+        CreateFirewallRequest,
+        CreateFirewallResponse,
+        DeleteFirewallResponse,
+        FirewallAttachment,
+        FirewallInstance,
+        FirewallResponse,
+        GetFirewallDetailsResponse,
+        GetSupportedProtocolsResponse,
+        ListFirewallInstancesResponse,
+        ListFirewallsResponse,
+        Protocol,
+        RemoveFirewallRuleResponse,
+    )
+    from barrack_tui.api.models.instances import (
+        AddVMSecurityRuleResponse,
+        AttachedFirewall,
+        DeleteVMResponse,
+        GetHibernatedVMsResponse,
+        GetVMAttachedFirewallsResponse,
+        HibernateVMResponse,
+        ListUserVMsResponse,
+        ListVMsForSnapshotResponse,
+        RebootVMResponse,
+        RemoveVMSecurityRuleResponse,
+        RestoreVMResponse,
+        StartVMResponse,
+        StatusChange,
+        StopVMResponse,
+        ToggleVMPublicIPResponse,
+        UserVM,
+        VMActionResponse,
+        VMDetailsResponse,
+        VMInstance,
+        VMVolumeAttachment,
+    )
+    from barrack_tui.api.models.os_images import (
+        OSImage,
+        OSImagesResponse,
+    )
+    from barrack_tui.api.models.pricing import (
+        GpuPricing,
+        Price,
+        PriceEntry,
+        PriceQuote,
+        PricingData,
+        PricingMetadata,
+        PricingRequest,
+        PricingResponse,
+        SnapshotPricing,
+        VolumePricing,
+    )
+    from barrack_tui.api.models.scripts import (
+        BulkDeleteResponse,
+        BulkDeleteScriptsRequest,
+        CreateScriptRequest,
+        Script,
+        ScriptCreateResponse,
+        ScriptDeleteResponse,
+        ScriptDetailResponse,
+        ScriptListResponse,
+        ScriptUpdateResponse,
+        UpdateScriptRequest,
+    )
+    from barrack_tui.api.models.security import (
+        FirewallRule,
+        VMSecurityRule,
+        VMSecurityRuleRequest,
+    )
+    from barrack_tui.api.models.snapshots import (
+        CreateImageFromSnapshotRequest,
+        CreateSnapshotRequest,
+        CreateSnapshotResponse,
+        DeleteSnapshotResponse,
+        GetSnapshotDetailsResponse,
+        Image,
+        ImageCreateResponse,
+        ImageDeleteResponse,
+        ImageDetailResponse,
+        ImageListResponse,
+        ListSnapshotsResponse,
+        RestoreSnapshotRequest,
+        RestoreSnapshotResponse,
+        Snapshot,
+        SnapshotImageRelationshipResponse,
+    )
+    from barrack_tui.api.models.ssh_keys import (
+        CreateSSHKeyRequest,
+        CreateSSHKeyResponse,
+        DeleteSSHKeyResponse,
+        GetSSHKeyDetailResponse,
+        GetSSHKeysResponse,
+        SSHKeyResponse,
+    )
+    from barrack_tui.api.models.volumes import (
+        AttachVolumesRequest,
+        AttachVolumesResponse,
+        CloneVolumeRequest,
+        CloneVolumeResponse,
+        CreateVolumeRequest,
+        CreateVolumeResponse,
+        DeleteVolumeResponse,
+        DetachVolumesRequest,
+        DetachVolumesResponse,
+        GetVolumeDetailsResponse,
+        GetVolumeTypesResponse,
+        ListVolumesResponse,
+        ResizeVolumeRequest,
+        ResizeVolumeResponse,
+        VolumeResponse,
+        VolumeTypeItem,
+    )
+
+#: The public names of each module of this package.
+_NAMES: dict[str, str] = {
+    "_base": "BarrackModel Envelope ErrorResponse Pagination RequestModel",
+    "account": "Account CreditBalanceResponse",
+    "ai": (
+        "AIModel AITransaction ChatChoice ChatCompletionChunk ChatCompletionsRequest "
+        "ChatCompletionsResponse ChatDelta ChatMessage ChatMessageInput ChatUsage ChunkChoice "
+        "ModelsResponse ModelUsage StreamOptions UsageHistoryResponse UsageSummaryResponse"
+    ),
+    "billing": (
+        "BillingRecord BillingSummary InstanceBillingResponse SnapshotBillingRecord "
+        "SnapshotBillingResponse SnapshotBillingSummary VolumeBillingRecord VolumeBillingSummary "
+        "VolumeHourlyBillingResponse"
+    ),
+    "catalog": "GPUSpec GPUSpecsResponse GPUStockItem GPUStocksResponse Region RegionsResponse",
+    "deploy": (
+        "Billing BillingBreakdown ComputeBilling DataVolumeBilling DeploymentData DeploymentRequest "
+        "DeploymentResponse GpuBilling InstanceFeatures InstanceSpecs OsVolume OsVolumeBilling "
+        "StorageBilling VolumeCreate"
+    ),
+    "enums": (
+        "AttachmentStatus BillingStatus BootSource ChatRole Currency Direction Ethertype "
+        "FirewallStatus ImageStatus IpStatus OpenStrEnum ProtocolEnum ResourceType SnapshotStatus "
+        "Tier VMStatus VolumeStatus VolumeType"
+    ),
+    "firewalls": (
+        "AddFirewallRuleResponse AttachFirewallRequest AttachFirewallResponse CreateFirewallRequest "
+        "CreateFirewallResponse DeleteFirewallResponse FirewallAttachment FirewallInstance "
+        "FirewallResponse GetFirewallDetailsResponse GetSupportedProtocolsResponse "
+        "ListFirewallInstancesResponse ListFirewallsResponse Protocol RemoveFirewallRuleResponse"
+    ),
+    "instances": (
+        "AddVMSecurityRuleResponse AttachedFirewall DeleteVMResponse GetHibernatedVMsResponse "
+        "GetVMAttachedFirewallsResponse HibernateVMResponse ListUserVMsResponse "
+        "ListVMsForSnapshotResponse RebootVMResponse RemoveVMSecurityRuleResponse RestoreVMResponse "
+        "StartVMResponse StatusChange StopVMResponse ToggleVMPublicIPResponse UserVM "
+        "VMActionResponse VMDetailsResponse VMInstance VMVolumeAttachment"
+    ),
+    "os_images": "OSImage OSImagesResponse",
+    "pricing": (
+        "GpuPricing Price PriceEntry PriceQuote PricingData PricingMetadata PricingRequest "
+        "PricingResponse SnapshotPricing VolumePricing"
+    ),
+    "scripts": (
+        "BulkDeleteResponse BulkDeleteScriptsRequest CreateScriptRequest Script "
+        "ScriptCreateResponse ScriptDeleteResponse ScriptDetailResponse ScriptListResponse "
+        "ScriptUpdateResponse UpdateScriptRequest"
+    ),
+    "security": "FirewallRule VMSecurityRule VMSecurityRuleRequest",
+    "snapshots": (
+        "CreateImageFromSnapshotRequest CreateSnapshotRequest CreateSnapshotResponse "
+        "DeleteSnapshotResponse GetSnapshotDetailsResponse Image ImageCreateResponse "
+        "ImageDeleteResponse ImageDetailResponse ImageListResponse ListSnapshotsResponse "
+        "RestoreSnapshotRequest RestoreSnapshotResponse Snapshot SnapshotImageRelationshipResponse"
+    ),
+    "ssh_keys": (
+        "CreateSSHKeyRequest CreateSSHKeyResponse DeleteSSHKeyResponse GetSSHKeyDetailResponse "
+        "GetSSHKeysResponse SSHKeyResponse"
+    ),
+    "volumes": (
+        "AttachVolumesRequest AttachVolumesResponse CloneVolumeRequest CloneVolumeResponse "
+        "CreateVolumeRequest CreateVolumeResponse DeleteVolumeResponse DetachVolumesRequest "
+        "DetachVolumesResponse GetVolumeDetailsResponse GetVolumeTypesResponse ListVolumesResponse "
+        "ResizeVolumeRequest ResizeVolumeResponse VolumeResponse VolumeTypeItem"
+    ),
+}
+_MODULE_OF: dict[str, str] = {
+    name: module for module, names in _NAMES.items() for name in names.split()
+}
+__all__ = sorted(_MODULE_OF)  # noqa: PLE0605
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # looked up once, then a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
