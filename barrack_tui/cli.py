@@ -16,7 +16,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="settings profile to use (see the README)")
     parser.add_argument("--api-url", help="API base URL (default https://barrack.ai/api/; env BARRACK_API_URL)")
     parser.add_argument("--read-only", action="store_true", default=None, help="never send a mutating request")
-    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="polling interval (default 5)")
+    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="how often the instance list is polled (default 5)")
     parser.add_argument("--seed", type=int, default=7, help="demo world seed (with --demo)")
     commands = parser.add_subparsers(dest="command")
 
