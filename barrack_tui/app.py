@@ -45,8 +45,8 @@ class Launch:
     # The deploy form wants the balance to cover at least this many hours.
     budget_min_hours: float = 1.0
     now: Callable[[], datetime] = field(default=_utcnow)
-    # Tune the garbage collector once the first screen is up (gc_tuning.py):
-    # for a process that runs only the console, never inside tests.
+    # Tune the garbage collector (gc_tuning.py): for a process that runs
+    # only the console, never inside tests.
     tune_gc: bool = False
 
 
@@ -56,6 +56,9 @@ class ModeInfo:
     name: str
     title: str
 
+
+#: Seconds from the first instances to tuning the collector (gc_tuning.py).
+SETTLE_DELAY = 1.0
 
 MODE_INFO: tuple[ModeInfo, ...] = (
     ModeInfo("1", "instances", "Instances"),
@@ -144,16 +147,20 @@ class BarrackApp(App[None]):
         self.run_worker(engine.run(), name="refresh-engine", group="engine", exclusive=True)
         self.switch_mode("instances")
         if self.launch.tune_gc:
+            from barrack_tui.gc_tuning import collect_less_often
+
+            collect_less_often()
             engine.add_listener(self._settle_once_loaded)
 
     def _settle_once_loaded(self, update: TopicUpdate) -> None:
-        """Tune the collector after the frame that shows the first instances (its
-        one full collection would otherwise delay that frame)."""
+        """Tune the collector a second after the first instances arrive: after
+        the frame that shows them, which its one full collection (~50 ms at
+        start-up, more with a big fleet) would otherwise delay."""
         if update.topic is Topic.INSTANCES and update.state.loaded and not self._settled:
             from barrack_tui.gc_tuning import settle_after_startup
 
             self._settled = True
-            self.call_after_refresh(settle_after_startup)
+            self.set_timer(SETTLE_DELAY, settle_after_startup)
 
     async def on_unmount(self) -> None:
         if self.services is not None:

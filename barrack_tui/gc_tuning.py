@@ -9,10 +9,11 @@ one walking every long-lived object: in a profile of the first load, the
 collector's pauses were charged to whatever allocated next (Textual's
 ``Strip``) and made up a quarter of the time.
 
-Once the UI is up, its objects are moved to the permanent generation, which
-no collection walks again, and the young generation is allowed to grow
-larger, so the same garbage is collected in far fewer passes. Reference
-cycles are still collected; they just wait a little longer.
+From the start the young generation is allowed to grow larger, so the same
+garbage is collected in far fewer passes (and no full collection lands in
+the middle of the first load); once the first instances are on screen, what
+start-up built is moved to the permanent generation, which no collection
+walks again. Reference cycles are still collected; they just wait longer.
 """
 
 from __future__ import annotations
@@ -25,12 +26,17 @@ YOUNG_THRESHOLD = 10_000
 OLDER_THRESHOLDS = (20, 50)
 
 
-def settle_after_startup() -> None:
-    """Collect once, freeze what the start-up built, and collect less often from now on.
+def collect_less_often() -> None:
+    """Grow the young generation from the start (cheap: no collection now).
 
-    Only entry points call this (the console's ``run_*``, the benchmarks):
-    freezing inside a test process would keep every earlier test's garbage.
+    Only entry points call this and ``settle_after_startup`` (the console's
+    ``run_*``, the benchmarks): inside a test process it would change every
+    later test's memory behaviour.
     """
+    gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)
+
+
+def settle_after_startup() -> None:
+    """Collect once, then freeze what start-up built (modules, the UI, the first fleet)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)

@@ -12,7 +12,7 @@ from barrack_tui.screens.confirm import ConfirmActionScreen
 from barrack_tui.screens.instances import InstancesScreen
 from barrack_tui.widgets.account_bar import AccountBar
 from barrack_tui.widgets.resource_table import ResourceTable
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances
+from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
 
 
 def world_instances(sim_app: Any) -> dict[str, Any]:
@@ -242,14 +242,17 @@ async def test_a_big_fleet_is_shown_a_pass_at_a_time_then_kept_up_to_date(
 async def test_the_collector_is_tuned_once_after_the_first_instances(
     make_sim: Any, clock: Any, monkeypatch: Any
 ) -> None:
+    import barrack_tui.app
     import barrack_tui.gc_tuning
 
-    settled: list[bool] = []
-    monkeypatch.setattr(barrack_tui.gc_tuning, "settle_after_startup", lambda: settled.append(True))
+    settled: list[str] = []
+    monkeypatch.setattr(barrack_tui.gc_tuning, "collect_less_often", lambda: settled.append("thresholds"))
+    monkeypatch.setattr(barrack_tui.gc_tuning, "settle_after_startup", lambda: settled.append("frozen"))
+    monkeypatch.setattr(barrack_tui.app, "SETTLE_DELAY", 0.01)
     app = make_app(make_sim(), clock, tune_gc=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_instances(pilot)
-        await pilot.pause()
+        await wait_until(pilot, lambda: "frozen" in settled, "the collector tuned")
         await refresh_now(pilot)
-        await pilot.pause()
-    assert settled == [True]
+        await pilot.pause(0.05)
+    assert settled == ["thresholds", "frozen"]
