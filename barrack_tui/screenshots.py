@@ -1,12 +1,16 @@
 """``barrack-tui screenshots``: regenerate the README's SVGs from the demo account.
 
 Every shot runs the console on the in-process simulator with a fixed seed and
-clock at 120x36, so the pictures change only when the UI does.
+clock at 120x36, so the pictures change only when the UI does. Beside them,
+``UI-SOURCES.sha256`` records a digest of the UI's sources (screens, widgets,
+app, styles) they were made from; a test compares it with the working tree,
+so a UI change that forgot to regenerate them fails with the command to run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -18,7 +22,9 @@ from textual.pilot import Pilot
 from barrack_tui.app import BarrackApp
 from barrack_tui.demo import in_process_app
 from barrack_tui.live.topics import Topic
+from barrack_tui.resources import style_path
 
+DIGEST_FILE = "UI-SOURCES.sha256"
 SIZE = (120, 36)
 SEED = 7
 START = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -95,6 +101,23 @@ async def _shoot(name: str, steps: Steps, out: Path) -> Path:
         return Path(app.save_screenshot(filename=f"{name}.svg", path=str(out)))
 
 
+def ui_sources() -> list[Path]:
+    """The files the pictures depend on, in a fixed order."""
+    package = Path(__file__).parent
+    sources = [package / "app.py", *package.glob("screens/**/*.py"), *package.glob("widgets/**/*.py")]
+    sources += style_path("app.tcss").parent.glob("*.tcss")
+    return sorted(sources, key=lambda path: path.relative_to(path.parent.parent).as_posix())
+
+
+def ui_digest() -> str:
+    """One SHA-256 over every UI source's name and bytes."""
+    digest = hashlib.sha256()
+    for path in ui_sources():
+        digest.update(path.relative_to(path.parent.parent).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
+
+
 def regenerate(out_dir: str) -> int:
     """Write one SVG per entry of ``SHOTS`` into ``out_dir``.
 
@@ -109,4 +132,6 @@ def regenerate(out_dir: str) -> int:
         for name, steps in SHOTS.items():
             path = asyncio.run(_shoot(name, steps, out))
             print(f"wrote {path}")
+    (out / DIGEST_FILE).write_text(f"{ui_digest()}  screens, widgets, app.py and styles these shots show\n")
+    print(f"wrote {out / DIGEST_FILE}")
     return 0
