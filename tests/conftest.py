@@ -31,6 +31,17 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot waits for queued messages rather than an idle CPU (see tests/pilot_settle.py)."""
+    from textual.pilot import Pilot
+
+    from tests.pilot_settle import patches
+
+    for name, replacement in patches():
+        monkeypatch.setattr(Pilot, name, replacement)
+
+
 @pytest.fixture
 def clock() -> Any:
     from barrack_tui.sim.clock import ManualClock

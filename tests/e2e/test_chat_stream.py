@@ -23,7 +23,7 @@ from textual.widgets import Checkbox
 
 from barrack_tui.api.client import BarrackClient
 from barrack_tui.app import BarrackApp, Launch
-from barrack_tui.chat_store import ChatStore
+from barrack_tui.chat_store import ChatStore, ChatStoreError, Conversation
 from barrack_tui.screens.chat import ChatScreen
 from barrack_tui.sim import DEMO_API_KEY, create_app
 from barrack_tui.sim.chat import filler_tokens
@@ -72,6 +72,43 @@ async def wait_until(pilot: Any, condition: Callable[[], object], timeout: float
         await pilot.pause(0.005)
 
 
+def ready_panel(app: BarrackApp) -> ChatPanel | None:
+    """The chat panel once composed and with a model to ask (the mode key shows its
+    screen at once; the panel's children and the model list come a moment later)."""
+    found = app.screen.query(ChatPanel)
+    panel = found.first() if found else None
+    return panel if panel is not None and panel.is_mounted and panel.selected_model else None
+
+
+def record_notes(app: BarrackApp) -> list[str]:
+    """Every notification from now on (widgets notify through the app)."""
+    notes: list[str] = []
+    notify = app.notify
+
+    def spy(message: str, **kwargs: Any) -> None:
+        notes.append(str(message))
+        notify(message, **kwargs)
+
+    app.notify = spy  # type: ignore[method-assign]
+    return notes
+
+
+async def saved_when(pilot: Any, conversation_id: str, done: Callable[[Conversation], bool]) -> Conversation:
+    """The stored conversation once ``done`` (the panel saves in a thread after the stream ends)."""
+    store = ChatStore.for_profile("default")
+
+    def stored() -> Conversation | None:
+        try:
+            return store.load(conversation_id)
+        except ChatStoreError:
+            return None
+
+    await wait_until(pilot, lambda: (conversation := stored()) is not None and done(conversation))
+    found = stored()
+    assert found is not None
+    return found
+
+
 def transactions(sim_app: Starlette) -> list[Any]:
     return list(sim_app.state.sim.world.ai_transactions)
 
@@ -81,8 +118,8 @@ async def start_reply(pilot: Any, question: str) -> tuple[ChatPanel, ChatMessage
     app: BarrackApp = pilot.app
     await wait_until(pilot, lambda: app.services is not None)
     await pilot.press("7")
+    await wait_until(pilot, lambda: ready_panel(app) is not None)
     panel = app.screen.query_one(ChatPanel)
-    await wait_until(pilot, lambda: panel.selected_model)
     panel.input.text = question
     await key(pilot, "enter")
     await wait_until(pilot, lambda: len(panel.query(ChatMessageView)) == 2)
@@ -95,7 +132,8 @@ async def test_the_first_token_is_on_screen_before_the_server_sends_the_last(
     served: tuple[Starlette, RunningServer], clock: Any
 ) -> None:
     sim_app, server = served
-    sim_app.state.sim.chat_token_delay = 0.03  # 60 tokens: 1.8 s
+    sim = sim_app.state.sim
+    sim.chat_token_delay = 0.5  # 60 tokens: 30 s, however slow the machine, until sped up below
     before = len(transactions(sim_app))
     full = "".join(filler_tokens(60))
     app = socket_app(server, clock)
@@ -104,6 +142,7 @@ async def test_the_first_token_is_on_screen_before_the_server_sends_the_last(
         shown = reply.source
         assert len(transactions(sim_app)) == before, "the server had already finished"
         assert full.startswith(shown) and len(shown) < len(full)
+        sim.chat_token_delay = 0.0  # the rest at once
         await wait_until(pilot, lambda: not panel.streaming)
         assert reply.source == full
         assert panel.conversation.turns[-1].content == full
@@ -133,7 +172,7 @@ async def test_cancel_closes_the_stream_and_keeps_the_partial_reply(
         assert sent < 2000
         await pilot.pause(0.1)
         assert len(transactions(sim_app)) == before + 1
-        stored = ChatStore.for_profile("default").load(panel.conversation.id)
+        stored = await saved_when(pilot, panel.conversation.id, lambda c: c.turns[-1].role == "assistant")
         assert stored.turns[-1] == kept
         # ctrl+x is "cut" again in the input once nothing streams.
         assert panel.check_action("cancel", ()) is False
@@ -155,7 +194,7 @@ async def test_a_drop_mid_stream_is_reported_and_the_partial_reply_kept(
         assert "characters received" in kept.outcome
         marker = str(reply.query_one(".chat-marker").render())
         assert marker == f"[{kept.outcome}]"
-        stored = ChatStore.for_profile("default").load(panel.conversation.id)
+        stored = await saved_when(pilot, panel.conversation.id, lambda c: c.turns[-1].role == "assistant")
         assert stored.turns[-1].outcome == kept.outcome
         # The conversation goes on.
         panel.input.text = "what is running?"
@@ -168,19 +207,23 @@ async def test_keys_answer_and_the_view_follows_the_bottom_during_a_stream(
     served: tuple[Starlette, RunningServer], clock: Any
 ) -> None:
     sim_app, server = served
-    sim_app.state.sim.chat_token_delay = 0.01
+    sim_app.state.sim.chat_token_delay = 0.01  # 2,000 tokens: 20 s, cancelled long before
     app = socket_app(server, clock)
     async with app.run_test(size=SIZE) as pilot:
-        panel, _ = await start_reply(pilot, "/tokens 1000")
+        panel, _ = await start_reply(pilot, "/tokens 2000")
         transcript = panel.transcript
         context = panel.query_one("#chat-context", Checkbox)
         await key(pilot, "ctrl+t")
-        assert context.value and panel.streaming
+        await wait_until(pilot, lambda: context.value)
+        assert panel.streaming
         await key(pilot, "ctrl+t")
-        assert not context.value and panel.streaming
-        # A second question waits for this reply.
+        await wait_until(pilot, lambda: not context.value)
+        assert panel.streaming
+        # A second question waits for this reply: refused with a notice, the text kept.
+        notes = record_notes(app)
         panel.input.text = "another"
         await key(pilot, "enter")
+        await wait_until(pilot, lambda: any("still being written" in note for note in notes))
         assert panel.input.text == "another" and len(panel.conversation.turns) == 1
 
         # Following: the reply outgrows the view and the view stays at the bottom.
@@ -200,13 +243,13 @@ async def test_keys_answer_and_the_view_follows_the_bottom_during_a_stream(
 
         # A new conversation mid-reply: the reply is cancelled and kept, then the view is cleared.
         first = panel.conversation.id
-        panel.input.text = "/tokens 1000"
+        panel.input.text = "/tokens 2000"
         await key(pilot, "enter")
         await wait_until(pilot, lambda: len(panel.conversation.turns) == 3 and panel.query(ChatMessageView).last().source)
         await key(pilot, "ctrl+n")
         await wait_until(pilot, lambda: panel.conversation.id != first)
         assert not panel.streaming and panel.conversation.turns == []
-        stored = ChatStore.for_profile("default").load(first)
+        stored = await saved_when(pilot, first, lambda c: len(c.turns) == 4)
         assert [t.outcome for t in stored.turns if t.role == "assistant"] == ["cancelled", "cancelled"]
 
 

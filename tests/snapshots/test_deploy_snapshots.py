@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
 
 from barrack_tui.screens.deploy import DEPLOY_TOPICS, DeployScreen
-from tests.ui.harness import SIZE, make_app, wait_for_instances
+from tests.ui.harness import SIZE, make_app, wait_for_instances, wait_until
 
 
 async def _open_form(pilot: Pilot[None]) -> DeployScreen:
@@ -48,6 +48,9 @@ def test_valid_form_with_price_and_request(snap_compare: Any, make_sim: Any, clo
         await _set(pilot, screen, gpu_model="H100-SXM5-80GB", gpu_count=4, region="FINLAND-1", ssh_key="laptop-ed25519")
         await _set(pilot, screen, **{"vol-name": "weights", "vol-size": "500"})
         await pilot.click("#vol-add")
+        add = screen.query_one("#vol-add", Button)
+        # The pressed look lasts 0.2 s: shoot the form after it, however slow the machine.
+        await wait_until(pilot, lambda: not add.has_class("-active"), "the button to come back up")
         await pilot.press("ctrl+t")
         screen.query_one("#gpu_model").focus()
         assert screen.can_submit(), screen.problems

@@ -18,14 +18,21 @@ from tests.keyring_fakes import (
     LockedKeyring,
     MemoryKeyring,
 )
-from tests.ui.harness import SIZE, make_app, wait_for_instances
+from tests.ui.harness import SIZE, click_button, make_app, wait_for_instances
 
-TIMEOUT = 0.2
+# The fakes answer at once: only a stalled machine comes near this (and would
+# then show the "did not answer" login instead of the one each test expects).
+ANSWERS_WITHIN = 10.0
+# The hanging keyring is given up on after this.
+HANG_TIMEOUT = 0.2
 
 
-def app_without_key(make_sim: Any, clock: Any) -> Any:
+def app_without_key(make_sim: Any, clock: Any, keyring_timeout: float = ANSWERS_WITHIN) -> Any:
     return make_app(
-        make_sim(), clock, api_key=None, obtain_key=lambda app: obtain_key(app, "default", keyring_timeout=TIMEOUT)
+        make_sim(),
+        clock,
+        api_key=None,
+        obtain_key=lambda app: obtain_key(app, "default", keyring_timeout=keyring_timeout),
     )
 
 
@@ -39,9 +46,9 @@ async def wait_for_login(pilot: Any) -> LoginScreen:
 
 
 async def sign_in_for_this_session(pilot: Any) -> None:
-    await pilot.click("#login-store-session")
+    assert await pilot.click("#login-store-session")
     pilot.app.screen.query_one("#login-key", Input).value = DEMO_API_KEY
-    await pilot.click("#login-submit")
+    await click_button(pilot, "#login-submit")
     await wait_for_instances(pilot)
 
 
@@ -72,7 +79,7 @@ async def test_a_raising_keyring_is_reported_and_the_key_still_works(
 
 async def test_a_hung_keyring_keeps_the_ui_responsive(make_sim: Any, clock: Any, use_keyring: KeyringSwap) -> None:
     hanging = use_keyring(HangingKeyring())
-    app = app_without_key(make_sim, clock)
+    app = app_without_key(make_sim, clock, keyring_timeout=HANG_TIMEOUT)
     async with app.run_test(size=SIZE) as pilot:
         ticks = 0
 

@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, Markdown, OptionList, Select
 from barrack_tui.api.client import BarrackClient
 from barrack_tui.app import BarrackApp, Launch
 from barrack_tui.chat_context import ASSISTANT_RULES
-from barrack_tui.chat_store import ChatStore
+from barrack_tui.chat_store import ChatStore, ChatStoreError
 from barrack_tui.live.topics import Topic
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.screens.chat import ChatScreen, ConfirmDeleteChat
@@ -94,15 +94,32 @@ async def open_chat(pilot: Any, mode: str = "chat") -> ChatPanel:
         await pilot.press("7")
     else:
         app.switch_mode(mode)
-    await wait_until(pilot, lambda: app.screen.query(ChatPanel) and app.screen.query_one(ChatPanel).selected_model)
+    await wait_until(pilot, lambda: ready_panel(app) is not None)
     return app.screen.query_one(ChatPanel)
+
+
+def ready_panel(app: BarrackApp) -> ChatPanel | None:
+    """The chat panel once composed and with a model to ask (a mode shows its screen
+    at once; the panel's children and the model list come a moment later)."""
+    found = app.screen.query(ChatPanel)
+    panel = found.first() if found else None
+    return panel if panel is not None and panel.is_mounted and panel.selected_model else None
 
 
 async def ask(pilot: Any, panel: ChatPanel, text: str) -> None:
     panel.input.focus()
     panel.input.text = text
     await pilot.press("enter")
-    await wait_until(pilot, lambda: not panel.streaming and len(panel.conversation.turns) % 2 == 0)
+    await wait_until(pilot, lambda: not panel.streaming and len(panel.conversation.turns) % 2 == 0 and is_saved(panel))
+
+
+def is_saved(panel: ChatPanel) -> bool:
+    """The panel's conversation is on disk as shown (the panel saves in a thread
+    after the reply stops streaming)."""
+    try:
+        return saved().load(panel.conversation.id).turns == panel.conversation.turns
+    except ChatStoreError:
+        return False
 
 
 def views(panel: ChatPanel) -> list[ChatMessageView]:
@@ -129,7 +146,7 @@ async def test_a_question_gets_a_markdown_reply_that_is_saved(make_sim: Any, clo
         assert isinstance(app.focused, ChatInput)
         await pilot.press(*SSH_QUESTION)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(panel.conversation.turns) == 2 and not panel.streaming)
+        await wait_until(pilot, lambda: len(panel.conversation.turns) == 2 and not panel.streaming and is_saved(panel))
         assert panel.input.text == ""
         question, reply = panel.conversation.turns
         assert (question.role, question.content, question.with_context) == ("user", SSH_QUESTION, False)
@@ -294,6 +311,7 @@ async def test_a_failed_model_list_is_shown_and_sending_is_refused(make_sim: Any
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.services is not None)
         await pilot.press("7")
+        await wait_until(pilot, lambda: any(panel.is_mounted for panel in app.screen.query(ChatPanel)))
         panel = app.screen.query_one(ChatPanel)
         status = panel.query_one("#chat-status")
         await wait_until(pilot, lambda: "Could not list the AI models: 500" in str(status.render()))

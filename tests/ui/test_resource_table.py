@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from barrack_tui.widgets.resource_table import Cell, Column, ResourceTable
+from tests.ui.harness import wait_until
 
 SIZE = (100, 20)  # the table gets 18 content lines: the header and 17 rows
 COLUMNS = [
@@ -81,10 +82,14 @@ def screen_lines(table: ResourceTable) -> list[str]:
 
 
 async def settled(pilot: Any, table: CountingTable) -> None:
-    """Let pending paints happen, then forget what was rendered so far."""
-    await pilot.pause()
-    table.rendered.clear()
-    pilot.app.frames = 0
+    """Let pending paints happen (until a pause paints nothing), then forget them."""
+    for _ in range(50):
+        table.rendered.clear()
+        pilot.app.frames = 0
+        await pilot.pause()
+        if not table.rendered and not pilot.app.frames:
+            return
+    raise AssertionError("the table kept repainting on its own")
 
 
 # ---- rendering
@@ -160,8 +165,7 @@ async def test_wide_tables_scroll_sideways_header_included() -> None:
         table = app.query_one(CountingTable)
         assert "Col7" not in screen_lines(table)[0]
         await pilot.press("right")
-        await pilot.pause()
-        assert table.scroll_offset.x > 0
+        await wait_until(pilot, lambda: table.scroll_offset.x > 0, "the table to scroll right")
         table.scroll_to(x=table.max_scroll_x, animate=False)
         await pilot.pause()
         assert "Col7" in screen_lines(table)[0]
