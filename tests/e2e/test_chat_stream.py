@@ -32,7 +32,7 @@ from barrack_tui.widgets.chat_input import ChatInput
 from barrack_tui.widgets.chat_message import ChatMessageView
 from barrack_tui.widgets.chat_panel import ChatPanel
 from tests.conftest import SEED
-from tests.ui.harness import SIZE
+from tests.ui.harness import SIZE, record_notes
 
 
 @pytest.fixture
@@ -79,18 +79,6 @@ def ready_panel(app: BarrackApp) -> ChatPanel | None:
     panel = found.first() if found else None
     return panel if panel is not None and panel.is_mounted and panel.selected_model else None
 
-
-def record_notes(app: BarrackApp) -> list[str]:
-    """Every notification from now on (widgets notify through the app)."""
-    notes: list[str] = []
-    notify = app.notify
-
-    def spy(message: str, **kwargs: Any) -> None:
-        notes.append(str(message))
-        notify(message, **kwargs)
-
-    app.notify = spy  # type: ignore[method-assign]
-    return notes
 
 
 async def saved_when(pilot: Any, conversation_id: str, done: Callable[[Conversation], bool]) -> Conversation:

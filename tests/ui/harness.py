@@ -77,3 +77,16 @@ async def click_button(pilot: Any, selector: str) -> None:
     button = pilot.app.screen.query_one(selector, Button)
     await wait_until(pilot, lambda: not button.has_class("-active") and not button.disabled, f"{selector} ready")
     assert await pilot.click(button), f"the click missed {selector}"
+
+
+def record_notes(app: Any) -> list[str]:
+    """Every notification from now on (widgets notify through the app)."""
+    notes: list[str] = []
+    notify = app.notify
+
+    def spy(message: str, **kwargs: Any) -> None:
+        notes.append(str(message))
+        notify(message, **kwargs)
+
+    app.notify = spy
+    return notes

@@ -37,7 +37,7 @@ from barrack_tui.widgets.chat_message import (
 from barrack_tui.widgets.chat_panel import ChatPanel
 from barrack_tui.widgets.chat_usage import UsageView, daily_usage
 from barrack_tui.widgets.resource_table import ResourceTable
-from tests.ui.harness import SIZE
+from tests.ui.harness import SIZE, click_button
 
 SSH_QUESTION = "how do I ssh?"
 
@@ -487,7 +487,7 @@ async def test_new_reopen_and_delete_conversations(make_sim: Any, clock: Any) ->
 
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteChat))
-        await pilot.click("#delete")
+        await click_button(pilot, "#delete")
         await wait_until(pilot, lambda: options.option_count == 1)
         assert first not in {i.id for i in saved().conversations()}
         assert panel.conversation.id != first  # the open conversation was the one deleted

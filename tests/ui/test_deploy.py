@@ -34,7 +34,7 @@ from barrack_tui.sim.ops_deploy import execute, plan
 from barrack_tui.sim.server import serve_in_thread
 from barrack_tui.widgets.resource_table import ResourceTable
 
-from .harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
+from .harness import SIZE, click_button, make_app, refresh_now, wait_for_instances, wait_until
 
 UBUNTU = "Ubuntu-24.04-CUDA-12.8-Open-Docker"
 ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm1kqXe0c7n6aE5o2h1WcQyq8r0c0kJ3y1v9e4XfYkq me@laptop"
@@ -242,8 +242,8 @@ async def test_storage_rules_startup_and_balance_are_blocked_with_a_reason(make_
         assert screen.can_submit()
 
         # Rules go through the shared rule form, which refuses a bad CIDR or port range.
-        await pilot.click("#rule-add")
-        await settle(pilot)
+        await click_button(pilot, "#rule-add")
+        await wait_until(pilot, lambda: isinstance(app.screen, SecurityRuleForm), "the rule form")
         form = app.screen
         assert isinstance(form, SecurityRuleForm)
         form.query_one("#port-min", Input).value = "443"
@@ -256,9 +256,8 @@ async def test_storage_rules_startup_and_balance_are_blocked_with_a_reason(make_
         form.query_one("#port-max", Input).value = "443"
         form.query_one("#cidr", Input).value = "203.0.113.0/24"
         await settle(pilot)
-        await pilot.click("#submit")
-        await settle(pilot)
-        assert app.screen is screen
+        await click_button(pilot, "#submit")
+        await wait_until(pilot, lambda: app.screen is screen, "the rule form to close")
         assert [r.remote_ip_prefix for r in screen.draft().security_rules] == ["203.0.113.0/24"]
         await pilot.press("ctrl+t")
         assert screen.query_one("#json-box").display

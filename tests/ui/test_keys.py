@@ -28,6 +28,7 @@ from tests.ui.harness import (
     SIZE,
     click_button,
     make_app,
+    record_notes,
     refresh_now,
     wait_for_instances,
     wait_until,
@@ -70,17 +71,6 @@ def script_named(sim: Any, name: str) -> Any:
 def mutations(sim: Any) -> list[Any]:
     return [r for r in sim.requests if r.method in MUTATING]
 
-
-def record_notes(app: BarrackApp) -> list[str]:
-    notes: list[str] = []
-    notify = app.notify
-
-    def spy(message: str, **kwargs: Any) -> None:
-        notes.append(str(message))
-        notify(message, **kwargs)
-
-    app.notify = spy  # type: ignore[method-assign]
-    return notes
 
 
 async def test_keys_table_and_detail(make_sim: Callable[..., Any], clock: Any) -> None:

@@ -19,7 +19,15 @@ from barrack_tui.screens.snapshot_forms import (
 )
 from barrack_tui.screens.snapshots import SnapshotsScreen
 from barrack_tui.sim import ops_instances, ops_snapshots
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
+from tests.ui.harness import (
+    SIZE,
+    click_button,
+    make_app,
+    record_notes,
+    refresh_now,
+    wait_for_instances,
+    wait_until,
+)
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -53,17 +61,6 @@ def snapshot_named(sim: Any, name: str) -> Any:
 def mutations(sim: Any) -> list[Any]:
     return [r for r in sim.requests if r.method in MUTATING]
 
-
-def record_notes(app: BarrackApp) -> list[str]:
-    notes: list[str] = []
-    notify = app.notify
-
-    def spy(message: str, **kwargs: Any) -> None:
-        notes.append(str(message))
-        notify(message, **kwargs)
-
-    app.notify = spy  # type: ignore[method-assign]
-    return notes
 
 
 async def test_three_tables_show_the_account(make_sim: Callable[..., Any], clock: Any) -> None:
@@ -174,7 +171,7 @@ async def test_restore_makes_a_new_instance(make_sim: Callable[..., Any], clock:
         await wait_until(pilot, lambda: "live price" in text_of(preview))
         assert "bills like any new instance" in text_of(preview)
         instances_before = set(sim.world.instances)
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
 
         new = set(sim.world.instances) - instances_before
@@ -198,7 +195,7 @@ async def test_make_an_image_from_a_snapshot(make_sim: Callable[..., Any], clock
         await pilot.press("i")
         await wait_until(pilot, lambda: isinstance(app.screen, CreateImageForm))
         assert app.screen.text("name") == "mixtral-dev-ckpt-image"
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
 
         assert ckpt.image_id is not None
@@ -226,7 +223,7 @@ async def test_delete_snapshot_asks_first_and_keeps_its_image(make_sim: Callable
 
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
         assert base.snapshot_id not in sim.world.snapshots
         image = sim.world.images[base.image_id]
@@ -246,7 +243,7 @@ async def test_delete_image(make_sim: Callable[..., Any], clock: Any) -> None:
         assert screen.check_action("restore", ()) is False  # snapshot actions leave this tab
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         await wait_until(pilot, lambda: app.screen is screen)
         assert image_id not in sim.world.images
         assert [r.status for r in sim.requests.of("deleteImage")] == [200]
@@ -261,7 +258,7 @@ async def test_a_failed_delete_shows_the_server_message(make_sim: Callable[..., 
         await pilot.press("delete")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmForm))
         form = app.screen
-        await pilot.click("#submit")
+        await click_button(pilot, "#submit")
         error = form.query_one("#form-error", Static)
         await wait_until(pilot, lambda: "Snapshot store is busy" in text_of(error))
         assert "409" in text_of(error)
