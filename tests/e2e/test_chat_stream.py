@@ -49,7 +49,6 @@ def socket_app(server: RunningServer, clock: Any) -> BarrackApp:
             api_key=SecretStr(DEMO_API_KEY),
             label="demo account (simulated)",
             refresh_seconds=60.0,
-            fast_refresh_seconds=60.0,  # no polling in the way, also while instances are CREATING
             now=clock.now,
         )
     )

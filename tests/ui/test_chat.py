@@ -72,14 +72,7 @@ def chat_app(sim_app: Any, clock: Any, **launch: Any) -> tuple[BarrackApp, Recor
 
     launch.setdefault("api_key", SecretStr(DEMO_API_KEY))
     app = BarrackApp(
-        Launch(
-            client_factory=client,
-            label="demo account (simulated)",
-            refresh_seconds=60.0,
-            fast_refresh_seconds=60.0,  # no polling in the way, also while instances are CREATING
-            now=clock.now,
-            **launch,
-        )
+        Launch(client_factory=client, label="demo account (simulated)", refresh_seconds=60.0, now=clock.now, **launch)
     )
     app.add_mode("pane", PaneScreen)
     return app, recorder
