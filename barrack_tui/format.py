@@ -37,8 +37,7 @@ def duration(delta: timedelta | float | None) -> str:
     if delta is None:
         return "—"
     seconds = int(delta.total_seconds() if isinstance(delta, timedelta) else delta)
-    if seconds < 0:
-        seconds = 0
+    seconds = max(seconds, 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -51,17 +50,17 @@ def duration(delta: timedelta | float | None) -> str:
     return f"{secs}s"
 
 
-def duration_tick(seconds: float) -> int:
-    """What of ``seconds`` `duration` shows: equal ticks give equal text.
+def duration_changes_at(seconds: float) -> int:
+    """The first elapsed time after ``seconds`` at which `duration`'s text changes.
 
-    Lets a caller tell whether a duration's text moved without formatting it.
+    Lets a caller keep a shown duration until then without formatting it again.
     """
     whole = max(0, int(seconds))
     if whole < 60:
-        return whole
+        return whole + 1
     if whole < 86400:
-        return 60 + whole // 60  # past the seconds' 0..59
-    return -(whole // 3600)
+        return (whole // 60 + 1) * 60
+    return (whole // 3600 + 1) * 3600
 
 
 def clock_time(moment: datetime | None) -> str:

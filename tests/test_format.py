@@ -1,4 +1,4 @@
-"""Human formats, and the ticks that say when a duration's text moves."""
+"""Human formats, and when a duration's text moves."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from barrack_tui.format import amount, duration, duration_tick, money, rate
+from barrack_tui.format import amount, duration, duration_changes_at, money, rate
 
 
 @pytest.mark.parametrize(
@@ -18,15 +18,11 @@ def test_duration_shows_the_two_largest_units(seconds: int, text: str) -> None:
     assert duration(timedelta(seconds=seconds)) == text
 
 
-def test_equal_ticks_mean_equal_text_and_every_change_of_text_moves_the_tick() -> None:
-    text_of_tick: dict[int, str] = {}
-    previous_tick, previous_text = None, None
-    for seconds in range(0, 3 * 86400, 7):
-        tick, text = duration_tick(seconds), duration(seconds)
-        assert text_of_tick.setdefault(tick, text) == text
-        if previous_text is not None and text != previous_text:
-            assert tick != previous_tick
-        previous_tick, previous_text = tick, text
+def test_a_duration_keeps_its_text_until_it_says_it_changes() -> None:
+    for seconds in [-5.5, -0.2, *(step / 3 for step in range(0, 3 * 86400 * 3, 23))]:
+        until = duration_changes_at(seconds)
+        assert until > seconds
+        assert duration(until - 0.001) == duration(seconds) != duration(until), seconds
 
 
 def test_money_and_rates() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import attrgetter
 from typing import Protocol
 
 from barrack_tui.format import runway
@@ -29,29 +31,32 @@ class FleetSummary:
         return None if self.runway is None else now + self.runway
 
 
+_STATUS = attrgetter("status")
+_CURRENT_RATE = attrgetter("current_hourly_rate")
+
+
 def summarise(instances: Iterable[BilledInstance], balance: float | None) -> FleetSummary:
     """Counts and burn of the fleet.
 
     An instance burns the API's own ``current_hourly_rate``; without it, the
     guide's rule: the full rate while ACTIVE or SHUTOFF, nothing otherwise.
-    This runs on every poll, so each distinct status is looked up once.
+    This runs on every poll over the whole fleet, so each pass over it is a
+    builtin (counting statuses, summing rates), not a Python loop.
     """
-    count = running = changing = 0
-    burn = 0.0
-    kinds: dict[str, tuple[bool, bool, bool]] = {}
-    for vm in instances:
-        status = vm.status
-        kind = kinds.get(status)
-        if kind is None:
-            upper = status.upper()
-            kind = kinds[status] = (upper == "ACTIVE", upper in TRANSITIONAL, upper in FULL_RATE)
-        count += 1
-        running += kind[0]
-        changing += kind[1]
-        rate = vm.current_hourly_rate
-        if rate is not None:
-            burn += rate
-        elif kind[2]:
-            burn += vm.hourly_rate or 0.0
+    fleet = list(instances)
+    statuses = Counter(map(_STATUS, fleet))
+    running = changing = 0
+    for status, number in statuses.items():
+        upper = status.upper()
+        running += number if upper == "ACTIVE" else 0
+        changing += number if upper in TRANSITIONAL else 0
+    rates = list(map(_CURRENT_RATE, fleet))
+    burn = sum(filter(None, rates), 0.0)
+    if None in rates:
+        burn += sum(
+            vm.hourly_rate or 0.0
+            for vm, rate in zip(fleet, rates)
+            if rate is None and vm.status.upper() in FULL_RATE
+        )
     left = runway(balance, burn) if balance is not None else None
-    return FleetSummary(count, running, changing, burn, left)
+    return FleetSummary(len(fleet), running, changing, burn, left)

@@ -12,6 +12,11 @@ recomputes the signatures of the visible lines and refreshes just the lines
 that differ, so `set_rows` with identical data refreshes nothing and writes
 nothing to the terminal.
 
+Scrolling repaints every line on screen (Textual has no blit), so the strips
+of recently painted lines are kept by signature and styles: a one-line
+scroll renders one new row. The scrollbar repaints only when its thumb moves
+on screen, which at 10k rows is once every few dozen lines.
+
 Layout of a line: a one-cell mark gutter, then each column preceded by one
 space. Line 0 is the header and stays put while the body scrolls.
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import islice
+from math import ceil
 from typing import ClassVar
 
 from rich.cells import set_cell_size
@@ -28,9 +34,11 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 from barrack_tui.widgets.table_model import (
@@ -54,6 +62,10 @@ SORT_ASCENDING = " ▲"
 SORT_DESCENDING = " ▼"
 
 _NOT_PAINTED = object()
+
+#: Painted lines kept for reuse: a few screens' worth, so scrolling back and
+#: forth and cursor moves render almost nothing.
+STRIP_CACHE_SIZE = 512
 
 
 def fit_text(text: str, width: int, target: int, align: str) -> str:
@@ -216,6 +228,8 @@ class ResourceTable(ScrollView, can_focus=True):
         self._table_width = 0
         self._count_text = ""
         self._paint_styles: dict[tuple[str, ...], Style] = {}
+        self._palette: tuple[Hashable, tuple[Style, ...]] | None = None
+        self._strips: LRUCache[Hashable, Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._update_layout()
         self._update_virtual_size()
 
@@ -577,18 +591,45 @@ class ResourceTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         self._painted[y] = signature = self._line_signature(y)
-        if signature is None:
-            strip = Strip.blank(self._table_width, self._style())
-        elif y == 0:
-            strip = self._render_header()
-        elif signature[0] == "empty":
-            text = " " * (GUTTER_WIDTH + 1) + self._empty_message()
-            strip = Strip([Segment(text, self._style("resource-table--empty"))])
-        else:
-            _key, entry, cursor, marked = signature
-            strip = self._render_row(entry, cursor, marked)
         scroll_x = self.scroll_offset.x
-        return strip.crop_extend(scroll_x, scroll_x + self.size.width, self._style())
+        if signature is None:
+            return Strip.blank(self.size.width, self._style())
+        # Everything the strip is made of: the line's content, where it is cut,
+        # and the styles it is painted with (themes and focus change those).
+        cache_key = (signature, self._stale, scroll_x, self.size.width, self._layout_widths, self._styles_in_use())
+        strip = self._strips.get(cache_key)
+        if strip is None:
+            if y == 0:
+                strip = self._render_header()
+            elif signature[0] == "empty":
+                text = " " * (GUTTER_WIDTH + 1) + self._empty_message()
+                strip = Strip([Segment(text, self._style("resource-table--empty"))])
+            else:
+                _key, entry, cursor, marked = signature
+                strip = self._render_row(entry, cursor, marked)
+            strip = strip.crop_extend(scroll_x, scroll_x + self.size.width, self._style())
+            self._strips.set(cache_key, strip)
+        return strip
+
+    def _styles_in_use(self) -> tuple[Style, ...]:
+        """Every resolved style a line may be painted with.
+
+        Resolving component styles walks the DOM (~0.1 ms each), too slow to
+        repeat for every paint; they follow the theme, the widget's own style
+        and its focus and stale states, so they are resolved again only when
+        one of those changed.
+        """
+        base = self._style()
+        depends_on = (self.app.theme, base, self.has_focus, self._stale)
+        if self._palette is None or self._palette[0] != depends_on:
+            components = [f"resource-table--{name}" for name in ("header", "empty", "stale", "marked", "cursor")]
+            styles = (
+                base,
+                *(self._style(component) for component in components),
+                *(self._tone_colour(tone) for tone in sorted(TONES)),
+            )
+            self._palette = (depends_on, styles)
+        return self._palette[1]
 
     def _render_header(self) -> Strip:
         model = self._model
@@ -644,6 +685,34 @@ class ResourceTable(ScrollView, can_focus=True):
         if self._stale:
             segments = [Segment(segment.text) for segment in segments]
         return list(Segment.apply_style(segments, style))
+
+    # ---- scrolling
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """As `ScrollView`'s, but the scrollbar repaints only when its thumb
+        moves on screen: repainting it costs a fifth of a scrolling frame."""
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            if self._thumb(bar, old_value) == self._thumb(bar, new_value):
+                bar.set_reactive(ScrollBar.position, new_value)
+            else:
+                bar.position = new_value
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+    @staticmethod
+    def _thumb(bar: ScrollBar, position: float) -> list[str]:
+        """The glyphs `bar` shows with its thumb at `position`."""
+        window_size = bar.window_size if bar.window_size < bar.window_virtual_size else 0
+        segments = bar.renderer.render_bar(
+            size=bar.size.height,
+            virtual_size=ceil(bar.window_virtual_size),
+            window_size=ceil(window_size),
+            position=position,
+            thickness=bar.thickness,
+            vertical=True,
+        )
+        return [segment.text for segment in segments.segments]
 
     # ---- events
 

@@ -1,11 +1,11 @@
-"""A row's signature moves exactly when what the row shows moves."""
+"""A row's stamp holds exactly as long as what the row shows stays the same."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from barrack_tui.api.models import UserVM
-from barrack_tui.screens.instances import instance_row, row_signature
+from barrack_tui.screens.instances import RowStamp, instance_row
 
 START = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -19,28 +19,41 @@ def vm(**fields: object) -> UserVM:
     return UserVM.model_validate({**base, **fields})
 
 
-def test_costs_and_uptimes_change_the_signature_only_when_the_text_changes() -> None:
-    rows: dict[tuple[object, ...], dict[str, object]] = {}
-    for step in range(0, 24 * 3600, 97):
+def test_a_stamp_holds_while_costs_and_uptimes_move_within_the_shown_cent_and_minute() -> None:
+    made_at = START + timedelta(seconds=30)
+    stamp_vm = vm(accrued_cost=21.52 * 30 / 3600)
+    stamp, row = RowStamp.of(stamp_vm, made_at.timestamp()), instance_row(stamp_vm, made_at)
+    held = 0
+    for step in range(30, 3 * 3600, 7):
         now = START + timedelta(seconds=step)
         instance = vm(accrued_cost=21.52 * step / 3600)
-        signature, row = row_signature(instance, now), instance_row(instance, now)
-        assert rows.setdefault(signature, row) == row, (step, signature)
+        same = instance_row(instance, now) == row
+        assert stamp.holds(instance, now.timestamp()) == same, step
+        held += same
+        if not same:
+            stamp, row = RowStamp.of(instance, now.timestamp()), instance_row(instance, now)
+    assert 0 < held < 3 * 3600 / 7  # some polls kept the row, others moved it
 
 
-def test_every_shown_field_is_in_the_signature() -> None:
-    now = START + timedelta(hours=1)
-    base = row_signature(vm(), now)
+def test_every_shown_field_breaks_the_stamp() -> None:
+    now = (START + timedelta(hours=1)).timestamp()
+    stamp = RowStamp.of(vm(), now)
+    assert stamp.holds(vm(), now)
     for change in (
         {"vm_name": "other"}, {"status": "SHUTOFF"}, {"ip_address": None}, {"public_ip": True},
         {"gpu_count": 4}, {"tier": "standard"}, {"region": "NORWAY-1"}, {"hourly_rate": 9.0},
         {"accrued_cost": 0.01}, {"status_changed_at": START + timedelta(minutes=1)},
     ):
-        assert row_signature(vm(**change), now) != base, change
+        assert not stamp.holds(vm(**change), now), change
 
 
-def test_a_cost_crossing_100_changes_the_signature_with_its_format() -> None:
-    now = START
+def test_a_cost_crossing_100_breaks_the_stamp_with_its_format() -> None:
     below, above = vm(accrued_cost=99.999), vm(accrued_cost=100.2)
-    assert instance_row(below, now)["cost"] != instance_row(above, now)["cost"]
-    assert row_signature(below, now) != row_signature(above, now)
+    assert instance_row(below, START)["cost"] != instance_row(above, START)["cost"]
+    assert not RowStamp.of(below, START.timestamp()).holds(above, START.timestamp())
+
+
+def test_an_instance_that_is_not_active_shows_no_uptime_and_its_stamp_holds_forever() -> None:
+    stopped = vm(status="SHUTOFF")
+    assert instance_row(stopped, START)["uptime"].value == "—"
+    assert RowStamp.of(stopped, START.timestamp()).holds(stopped, (START + timedelta(days=30)).timestamp())

@@ -239,6 +239,66 @@ async def test_cursor_move_repaints_two_lines() -> None:
         assert sorted(table.rendered) == [1, 2]
 
 
+async def test_scrolling_one_line_builds_only_the_rows_that_changed(monkeypatch: Any) -> None:
+    built: list[str] = []
+    render_row = ResourceTable._render_row
+
+    def counted(self: ResourceTable, entry: Any, cursor: int, marked: bool) -> Strip:
+        built.append(entry.key)
+        return render_row(self, entry, cursor, marked)
+
+    monkeypatch.setattr(ResourceTable, "_render_row", counted)
+    app = TableApp(fleet(50))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(CountingTable)
+        table.cursor_key = "i00016"  # the last row on screen
+        await settled(pilot, table)
+        built.clear()
+        table.action_cursor_down()
+        await pilot.pause()
+        assert len(table.rendered) == table.size.height  # the view moved: every line was repainted
+        # Only the new row: the one the cursor left was painted without it before.
+        assert built == ["i00017"]
+        assert screen_lines(table)[-1].split()[0] == "node-17"
+
+
+async def test_a_theme_change_repaints_rows_in_the_new_theme() -> None:
+    app = TableApp(fleet(3))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(CountingTable)
+        before = table.render_line(2)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        after = table.render_line(2)
+        assert after.text == before.text
+        assert [segment.style for segment in after] != [segment.style for segment in before]
+        assert next(iter(after)).style.bgcolor == table.rich_style.bgcolor
+
+
+async def test_the_scrollbar_repaints_only_when_its_thumb_moves(monkeypatch: Any) -> None:
+    app = TableApp(fleet(10_000))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(CountingTable)
+        bar = table.vertical_scrollbar
+        renders = 0
+        render = bar.render
+
+        def counted() -> Any:
+            nonlocal renders
+            renders += 1
+            return render()
+
+        monkeypatch.setattr(bar, "render", counted)
+        await settled(pilot, table)
+        renders = 0
+        table.scroll_to(y=1, animate=False)
+        await pilot.pause()
+        assert renders == 0 and bar.position == table.scroll_y == 1  # moved a fraction of a cell
+        table.scroll_to(y=5000, animate=False)
+        await pilot.pause()
+        assert renders == 1 and bar.position == 5000
+
+
 async def test_rows_replaced_below_the_screen_repaint_nothing() -> None:
     rows = fleet(100)
     app = TableApp(rows)
