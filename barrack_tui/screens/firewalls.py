@@ -19,6 +19,7 @@ from barrack_tui.catalog import FIREWALLS_PER_ACCOUNT
 from barrack_tui.live.engine import TopicUpdate
 from barrack_tui.live.topics import Topic
 from barrack_tui.resources import style_path
+from barrack_tui.screens.action_panel import actions_text
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.screens.firewall_forms import (
     GUIDE_PROTOCOLS,
@@ -274,23 +275,12 @@ class FirewallsScreen(LiveScreen):
 
     def _show_actions(self) -> None:
         """What can be done now; why not, for the rest."""
-        lines: list[tuple[str, str]] = [("Actions\n", "bold")]
-        if self.services.read_only:
-            lines.append((f"{READ_ONLY_REASON}\n", "$warning"))
-        else:
-            reasons = {action: self._reason(action) for action in ACTION_KEYS}
-            ready = [
-                f"{key} {label.lower()}"
-                for action, (key, label) in ACTION_KEYS.items()
-                if reasons[action] is None
-            ]
-            if ready:
-                lines.append(("✓ " + " · ".join(ready) + "\n", "$success"))
-            for action, (key, label) in ACTION_KEYS.items():
-                reason = reasons[action]
-                if reason is not None:
-                    lines.append((f"✗ {key} {label.lower()}: {reason}\n", "$text-muted"))
-        self.query_one("#actions", Static).update(Content.assemble(*lines).rstrip())
+        text = actions_text(
+            ACTION_KEYS,
+            {action: self._reason(action) for action in ACTION_KEYS},
+            read_only=self.services.read_only,
+        )
+        self.query_one("#actions", Static).update(text)
         self._refresh_keys()
 
     def _refresh_keys(self) -> None:

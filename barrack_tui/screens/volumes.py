@@ -22,6 +22,7 @@ from barrack_tui.format import duration, money, rate
 from barrack_tui.live.engine import TopicUpdate
 from barrack_tui.live.topics import Topic
 from barrack_tui.resources import style_path
+from barrack_tui.screens.action_panel import actions_text
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.screens.instance_actions import READ_ONLY_REASON
 from barrack_tui.screens.resource_forms import ConfirmForm
@@ -350,25 +351,13 @@ class VolumesScreen(LiveScreen):
             pane.update(table)
 
     def _actions_text(self) -> Content:
-        """What can be done to the selected volume now; why not, for the rest."""
-        lines: list[tuple[str, str]] = [("Actions\n", "bold")]
-        if self.services.read_only:
-            lines.append((f"{READ_ONLY_REASON}\n", "$warning"))
-            return Content.assemble(*lines).rstrip()
         volume, instances = self.current(), self.instances()
-        reasons = {action: volume_blocked(action, volume, instances) for action in ACTION_KEYS}
-        ready = [
-            f"{key} {label.lower()}"
-            for action, (key, label) in ACTION_KEYS.items()
-            if reasons[action] is None
-        ]
-        if ready:
-            lines.append(("✓ " + " · ".join(ready) + "\n", "$success"))
-        for action, (key, label) in ACTION_KEYS.items():
-            reason = reasons[action]
-            if reason is not None and action is not VolumeAction.CREATE:
-                lines.append((f"✗ {key} {label.lower()}: {reason}\n", "$text-muted"))
-        return Content.assemble(*lines).rstrip()
+        return actions_text(
+            ACTION_KEYS,
+            {action: volume_blocked(action, volume, instances) for action in ACTION_KEYS},
+            read_only=self.services.read_only,
+            unexplained=(VolumeAction.CREATE,),
+        )
 
     # -- actions --------------------------------------------------------------
 
