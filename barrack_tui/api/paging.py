@@ -11,7 +11,9 @@ the time between them (parsing 10,000 instances at once would hold it for
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
+
+from barrack_tui.api.errors import ValidationError
 
 #: Items asked for per request.
 PAGE_SIZE = 1000
@@ -30,14 +32,15 @@ ItemT = TypeVar("ItemT")
 
 
 async def read_all(
-    fetch: Callable[[int, int], Awaitable[PageT]],
+    fetch: Callable[[int, int | None], Awaitable[PageT]],
     items_of: Callable[[PageT], Sequence[ItemT]],
     key_of: Callable[[ItemT], str],
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = PAGE_SIZE,
 ) -> dict[str, ItemT]:
     """Every item of a paged list by its key, each once, in the server's order.
 
-    ``fetch(page, limit)`` gets one 1-based page. When the server's ``total``
+    ``fetch(page, limit)`` gets one 1-based page (``limit`` None: the
+    server's own page size). When the server's ``total``
     moves between pages (something was created or deleted meanwhile) an item
     may have slid from one page to another: the sweep starts again, up to
     ``MAX_SWEEPS`` times, and the last sweep is taken as it is, without
@@ -61,3 +64,29 @@ async def read_all(
         for item in items_of(page):
             keyed.setdefault(key_of(item), item)
     return keyed
+
+
+class PagedList(Generic[PageT, ItemT]):
+    """One list read whole on every call, in pages of ``PAGE_SIZE``.
+
+    The page-size parameter is not documented: if the server refuses ours
+    (400/422) rather than capping it, this list is read in the server's own
+    page size from then on, instead of failing on every poll.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[int, int | None], Awaitable[PageT]],
+        items_of: Callable[[PageT], Sequence[ItemT]],
+        key_of: Callable[[ItemT], str],
+    ) -> None:
+        self._fetch, self._items_of, self._key_of = fetch, items_of, key_of
+        self.page_size: int | None = PAGE_SIZE
+
+    async def read(self) -> dict[str, ItemT]:
+        if self.page_size is not None:
+            try:
+                return await read_all(self._fetch, self._items_of, self._key_of, self.page_size)
+            except ValidationError:
+                self.page_size = None
+        return await read_all(self._fetch, self._items_of, self._key_of, None)

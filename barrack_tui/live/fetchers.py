@@ -11,7 +11,7 @@ from operator import attrgetter
 from typing import Any, TypeVar
 
 from barrack_tui.api.client import BarrackClient
-from barrack_tui.api.paging import read_all
+from barrack_tui.api.paging import PagedList
 from barrack_tui.lifecycle import is_transitional
 from barrack_tui.live.engine import Fetcher
 from barrack_tui.live.topics import Topic
@@ -30,12 +30,16 @@ def build_fetchers(client: BarrackClient) -> dict[Topic, Fetcher]:
         The group is looked up on the first fetch: the client loads a group's
         models only then, and most screens are never opened.
         """
+        pages: PagedList[Any, Any] | None = None
 
         async def fetch() -> dict[str, Any]:
-            list_page: Callable[..., Awaitable[Any]] = getattr(client, group).list
-            return await read_all(
-                lambda page, limit: list_page(page=page, limit=limit), attrgetter(field), attrgetter(key)
-            )
+            nonlocal pages
+            if pages is None:
+                list_page: Callable[..., Awaitable[Any]] = getattr(client, group).list
+                pages = PagedList(
+                    lambda page, limit: list_page(page=page, limit=limit), attrgetter(field), attrgetter(key)
+                )
+            return await pages.read()
 
         return fetch
 

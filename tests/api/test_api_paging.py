@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from barrack_tui.api import BarrackClient
-from barrack_tui.api.paging import read_all
+from barrack_tui.api.errors import ServerError, ValidationError
+from barrack_tui.api.paging import PAGE_SIZE, PagedList, read_all
 from barrack_tui.sim import Simulator
 
 
@@ -87,3 +90,41 @@ async def test_the_last_sweep_is_taken_whole_and_without_duplicates() -> None:
 
     assert churning.asked == [1, 2, 1, 2, 3]
     assert list(items) == ["a", "b", "c", "d"]
+
+
+@dataclass
+class StrictServer:
+    """A list whose server refuses page sizes over 20 and pages by 20 itself."""
+
+    items: list[str]
+    asked: list[tuple[int, int | None]] = field(default_factory=list)
+
+    async def fetch(self, page: int, limit: int | None) -> Page:
+        self.asked.append((page, limit))
+        if limit is not None and limit > 20:
+            raise ValidationError("limit must be at most 20", status=422, operation="listInstances")
+        size = limit or 20
+        start = (page - 1) * size
+        return Page(self.items[start : start + size], len(self.items), -(-len(self.items) // size))
+
+
+async def test_a_refused_page_size_falls_back_to_the_servers_own_and_stays_there() -> None:
+    server = StrictServer([f"item-{number}" for number in range(45)])
+    pages: PagedList[Page, str] = PagedList(server.fetch, lambda page: page.items, str)
+
+    assert list(await pages.read()) == server.items
+    assert server.asked == [(1, PAGE_SIZE), (1, None), (2, None), (3, None)]
+
+    server.asked.clear()
+    assert list(await pages.read()) == server.items
+    assert server.asked == [(1, None), (2, None), (3, None)]  # no refused request on later polls
+
+
+async def test_other_errors_are_not_taken_for_a_refused_page_size() -> None:
+    async def down(page: int, limit: int | None) -> Page:
+        raise ServerError("upstream timeout", status=503)
+
+    pages: PagedList[Page, str] = PagedList(down, lambda page: page.items, str)
+    with pytest.raises(ServerError):
+        await pages.read()
+    assert pages.page_size == PAGE_SIZE
