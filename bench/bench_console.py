@@ -347,6 +347,8 @@ def cpu_seconds() -> float:
 
 async def child_monitor(url: str, count: int, sim_pid: int, live: float, quiet: float, profile: bool) -> dict[str, Any]:
     """First paint, then a live and a quiet window of monitoring; per-cycle numbers for each window."""
+    from barrack_tui.live.topics import Topic
+
     clock = BenchClock(SETTLE_SHIFT)
     app, probe = probed_app(url, os.environ["BARRACK_API_KEY"], clock)
     result: dict[str, Any] = {"windows": {}, "profiles": {}}
@@ -366,6 +368,10 @@ async def child_monitor(url: str, count: int, sim_pid: int, live: float, quiet: 
             if phase == "quiet":
                 clock.freeze()
                 os.kill(sim_pid, FREEZE_SIGNAL)
+                # The balance is polled every 15 s: fetch it now, so its first
+                # frozen value (which still differs) lands before the window.
+                await asyncio.sleep(0.2)
+                app.services.engine.invalidate(Topic.BALANCE)
                 await asyncio.sleep(2.5 * REFRESH)  # the poll in flight and the first frozen one still differ
             profiler = start_profile() if profile else None
             started, cpu = time.perf_counter(), cpu_seconds()
