@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from textual.app import App
+from textual.app import App, ScreenStackError, UnknownModeError
 from textual.message_pump import MessagePump
 from textual.pilot import Pilot
 
@@ -42,7 +42,7 @@ Press = Callable[..., Awaitable[None]]
 def _nodes(app: App[Any]) -> list[MessagePump]:
     try:
         screen = app.screen
-    except Exception:  # no screen yet, or the app is closing
+    except (ScreenStackError, UnknownModeError):  # no screen yet, or the app is closing
         return [app]
     return [app, *screen.walk_children(with_self=True)]
 

@@ -21,7 +21,7 @@ from barrack_tui.live.topics import Topic
 from barrack_tui.resources import style_path
 from barrack_tui.screens.base import LiveScreen
 from barrack_tui.widgets.account_bar import AccountBar
-from barrack_tui.widgets.chat_panel import ChatPanel
+from barrack_tui.widgets.chat_panel import ChatPanel, app_closing
 from barrack_tui.widgets.chat_usage import (
     UsagePlot,
     UsageView,
@@ -96,6 +96,8 @@ class ChatScreen(LiveScreen):
 
     def on_mount(self) -> None:
         # LiveScreen.on_mount runs too (Textual calls every class's handler).
+        if app_closing(self):
+            return  # quit while the screen was mounting: its widgets are gone, or never came
         self.panel.focus_input()
         self.reload_conversations()
 
@@ -143,11 +145,18 @@ class ChatScreen(LiveScreen):
 
     @work(exclusive=True, group="chat-list")
     async def reload_conversations(self) -> None:
+        # A worker starts a moment later, and reads in a thread: the app may have
+        # begun to quit meanwhile (say right after a reply was saved). This worker
+        # is cancelled only once the screen unmounts, after its widgets are removed.
+        if app_closing(self):
+            return
         store = self.panel.store
         try:
             infos = await asyncio.to_thread(store.conversations)
         except OSError as error:
             self.notify(f"Cannot list saved conversations: {error}", severity="error")
+            return
+        if app_closing(self):
             return
         self._show_conversations(infos)
 

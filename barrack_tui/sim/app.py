@@ -164,6 +164,8 @@ def _sse(sim: Simulator, stream: ops_ai.ChatStream, fault: Fault | None) -> Asyn
                         raise ConnectionDropped("Simulated: chat stream dropped mid-way")
                 if index and sim.chat_token_delay > 0:
                     await asyncio.sleep(sim.chat_token_delay)
+                if sim.chat_tap is not None:
+                    await sim.chat_tap.take()
                 delta = {"role": "assistant", "content": token} if index == 0 else {"content": token}
                 yield stream.chunk(delta)
                 sent += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import random
 import threading
@@ -65,6 +66,49 @@ class RequestLog:
         return self._records[index]
 
 
+class ChatTap:
+    """A test's hand on the chat streams: a token is sent only once the tap lets it through.
+
+    ``chat_token_delay`` paces a stream by the wall clock, which a busy machine
+    can fall behind; with a tap, how far the server has got is what the test
+    allowed, however slow either side runs. Thread-safe (the server runs in its
+    own thread); the budget is shared by every stream, in order of arrival.
+    """
+
+    POLL: Final = 0.005
+
+    def __init__(self, tokens: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._left: int | None = tokens  # None: open
+
+    def allow(self, tokens: int) -> None:
+        """Let ``tokens`` more tokens through."""
+        with self._lock:
+            if self._left is not None:
+                self._left += tokens
+
+    def open(self) -> None:
+        """Let everything through from now on."""
+        with self._lock:
+            self._left = None
+
+    def _take(self) -> bool:
+        with self._lock:
+            if self._left is None:
+                return True
+            if self._left > 0:
+                self._left -= 1
+                return True
+            return False
+
+    async def take(self) -> None:
+        """Wait until one token may be sent (on the server's event loop)."""
+        # Polled rather than awaited on an event, which would belong to the
+        # test's loop; like any await here it ends when the client goes away.
+        while not self._take():
+            await asyncio.sleep(self.POLL)
+
+
 class Simulator:
     def __init__(
         self,
@@ -80,6 +124,8 @@ class Simulator:
         self.faults = Faults(seed)
         self.requests = RequestLog()
         self.chat_token_delay = chat_token_delay
+        # Tests set a tap to decide how many tokens the chat streams may send.
+        self.chat_tap: ChatTap | None = None
         # Held while the world is read or changed; handlers are short and synchronous.
         self.lock = threading.RLock()
         self._api_key = api_key.encode()

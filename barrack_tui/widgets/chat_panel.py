@@ -22,6 +22,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Checkbox, Select, Static
 from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
@@ -91,6 +92,17 @@ def outcome_of(error: BaseException) -> str:
     if isinstance(error, BarrackError):
         return f"error: {error}"
     return f"unexpected error: {type(error).__name__}: {error}"
+
+
+def app_closing(node: MessagePump) -> bool:
+    """True once the app is quitting, when its widgets are being removed, children first.
+
+    A handler or worker that runs then may find children gone, or never
+    composed (Textual mounts nothing once the app is told to exit). The app is
+    told to exit (``is_attached`` turns False), then shuts down (``is_running``
+    turns False); a test's ``run_test`` ends with the shutdown alone.
+    """
+    return not (node.is_attached and node.app.is_running)
 
 
 class ChatPanel(Widget):
@@ -230,6 +242,10 @@ class ChatPanel(Widget):
         yield ChatInput(id="chat-input")
 
     def on_mount(self) -> None:
+        if app_closing(self):
+            # The app began to quit while the panel was mounting: its children
+            # are gone, or never came, and there is nothing to set up.
+            return
         self.conversation = new_conversation(self.services.now())
         self.transcript.anchor()
         self.refresh_context()
@@ -283,6 +299,8 @@ class ChatPanel(Widget):
         self.query_one("#chat-context", Checkbox).value = enabled
 
     def focus_input(self) -> None:
+        if app_closing(self):
+            return  # hosts call this after a refresh, which may come once the app is quitting
         self.input.focus()
 
     def send(self, text: str) -> bool:
@@ -585,8 +603,14 @@ class ChatPanel(Widget):
         try:
             response = await self.services.client.ai.models()
         except BarrackError as error:
+            if app_closing(self):
+                return  # the app quit during the request (see below)
             select.prompt = "No models"
             self._set_status(f"Could not list the AI models: {error}")
+            return
+        if app_closing(self):
+            # The app quit during the request: this worker is cancelled only
+            # once the panel unmounts, after the Select's parts are removed.
             return
         self._models = [model.id for model in response.data]
         select.set_options((model, model) for model in self._models)

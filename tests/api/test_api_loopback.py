@@ -23,12 +23,12 @@ from barrack_tui.api import (
     StreamInterruptedError,
 )
 from barrack_tui.api.models import DeploymentRequest
-from barrack_tui.sim import ManualClock, Simulator, create_app
+from barrack_tui.sim import ChatTap, ManualClock, Simulator, create_app
 from barrack_tui.sim.server import RunningServer, serve_in_thread
 
 SENTINEL_KEY = "sk_SENTINEL_9f8e7d6c5b4a"
 TOKEN_DELAY = 0.01
-STREAMED_TOKENS = 40  # x TOKEN_DELAY: the server needs 0.39 s for the rest of the answer
+STREAMED_TOKENS = 40
 
 
 @pytest.fixture
@@ -57,8 +57,11 @@ def transactions(sim: Simulator) -> int:
 
 
 async def recorded_after(sim: Simulator, before: int) -> int:
-    """Wait (at most 2 s) for the server thread to record a chat's usage; the completion tokens."""
-    for _ in range(200):
+    """Wait for the server thread to record a chat's usage; the completion tokens.
+
+    At most 10 s: far more than it takes, even on a starved machine; only a failing test waits that long.
+    """
+    for _ in range(1000):
         if transactions(sim) > before:
             break
         await asyncio.sleep(0.01)
@@ -69,11 +72,15 @@ async def recorded_after(sim: Simulator, before: int) -> int:
 
 async def test_chat_streams_token_by_token(client: BarrackClient, sim: Simulator) -> None:
     before = transactions(sim)
+    # The first token, then the server waits for the test: however slowly the client
+    # runs, the rest cannot have been sent before it has read the first.
+    sim.chat_tap = ChatTap(1)
     messages = [{"role": "user", "content": f"/tokens {STREAMED_TOKENS}"}]
     async with client.ai.chat_stream("barrack-assistant-small", messages) as stream:
         first = await anext(stream)
         # The server records usage once it has sent its last token: not yet.
         assert transactions(sim) == before
+        sim.chat_tap.open()
         rest = [delta async for delta in stream]
     assert first and len(rest) == STREAMED_TOKENS - 1
     assert stream.text == first + "".join(rest) and stream.finish_reason == "stop"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from barrack_tui.sim import DEMO_API_KEY
+from barrack_tui.sim import DEMO_API_KEY, ChatTap
 from barrack_tui.sim.server import RunningServer, serve_in_thread
 
 from .conftest import deploy_body
@@ -80,7 +80,7 @@ def test_stream_arrives_token_by_token_and_stops_when_the_client_leaves(
 ) -> None:
     app, _, client = served
     sim = app.state.sim
-    sim.chat_token_delay = 0.01
+    sim.chat_tap = ChatTap(3)  # then the stream waits: only the client leaving can end it
     before = len(sim.world.ai_transactions)
     body = {"model": CHAT, "stream": True, "messages": [{"role": "user", "content": "/tokens 1000"}]}
     with client.stream("POST", "ai/chat/completions/", json=body) as response:
@@ -95,7 +95,7 @@ def test_stream_arrives_token_by_token_and_stops_when_the_client_leaves(
                 break  # leaving the stream closes the connection
     assert events[0]["choices"][0]["delta"] == {"role": "assistant", "content": "##"}
     assert _wait_for(lambda: len(sim.world.ai_transactions) == before + 1)
-    assert 3 <= sim.world.ai_transactions[-1].completion_tokens < 1000
+    assert sim.world.ai_transactions[-1].completion_tokens == 3
 
 
 def test_drop_mid_stream(served: tuple[Starlette, RunningServer, httpx.Client]) -> None:

@@ -45,6 +45,23 @@ async def refresh_now(pilot: Any, *topics: Topic) -> None:
     await pilot.pause()
 
 
+async def wait_for_refreshes(pilot: Any, *topics: Topic) -> None:
+    """Wait until the engine has fetched the topics an action invalidated (none is due any more).
+
+    An action asks for a refresh of what it changed, which the engine's own loop
+    does while the test goes on. Moving the clock before it lands could let an
+    answer from before the move arrive after the one ``refresh_now`` fetches.
+    """
+    app: BarrackApp = pilot.app
+    assert app.services is not None
+    engine = app.services.engine
+    await wait_until(
+        pilot,
+        lambda: all(engine.seconds_until(topic) > 0 for topic in topics or (Topic.INSTANCES,)),
+        "the refresh the action asked for",
+    )
+
+
 def still(app: BarrackApp) -> None:
     """No blinking cursors, so a snapshot is the same on every run."""
     from textual.widgets import Input, TextArea
@@ -64,6 +81,19 @@ async def wait_until(pilot: Any, condition: Any, what: str = "condition", timeou
             return
         await pilot.pause(0.02)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def ready_panel(app: BarrackApp) -> Any:
+    """The chat panel on the current screen once composed and with a model to ask, else None.
+
+    A mode or a pane shows the panel at once; its children, and the model list
+    (fetched by a worker), come a moment later.
+    """
+    from barrack_tui.widgets.chat_panel import ChatPanel
+
+    found = app.screen.query(ChatPanel)
+    panel = found.first() if found else None
+    return panel if panel is not None and panel.is_mounted and panel.selected_model else None
 
 
 async def click_button(pilot: Any, selector: str) -> None:

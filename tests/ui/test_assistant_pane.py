@@ -6,7 +6,7 @@ from typing import Any
 
 from barrack_tui.widgets.chat_panel import ChatPanel
 from barrack_tui.widgets.resource_table import ResourceTable
-from tests.ui.harness import SIZE, make_app, wait_for_instances, wait_until
+from tests.ui.harness import SIZE, make_app, ready_panel, wait_for_instances, wait_until
 
 
 def first_creating(sim_app: Any) -> Any:
@@ -17,7 +17,8 @@ async def open_pane_on(pilot: Any, instance_id: str) -> ChatPanel:
     await wait_for_instances(pilot)
     pilot.app.screen.query_one("#instances", ResourceTable).cursor_key = instance_id
     await pilot.press("a")
-    await wait_until(pilot, lambda: bool(pilot.app.screen.query(ChatPanel)), what="the assistant pane")
+    # Not just shown: mounted, with the model list its worker fetches, or a question is refused.
+    await wait_until(pilot, lambda: ready_panel(pilot.app) is not None, what="the assistant pane")
     return pilot.app.screen.query_one(ChatPanel)
 
 

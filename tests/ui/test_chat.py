@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -37,7 +36,7 @@ from barrack_tui.widgets.chat_message import (
 from barrack_tui.widgets.chat_panel import ChatPanel
 from barrack_tui.widgets.chat_usage import UsageView, daily_usage
 from barrack_tui.widgets.resource_table import ResourceTable
-from tests.ui.harness import SIZE, click_button
+from tests.ui.harness import SIZE, click_button, ready_panel, wait_until
 
 SSH_QUESTION = "how do I ssh?"
 
@@ -72,19 +71,17 @@ def chat_app(sim_app: Any, clock: Any, **launch: Any) -> tuple[BarrackApp, Recor
 
     launch.setdefault("api_key", SecretStr(DEMO_API_KEY))
     app = BarrackApp(
-        Launch(client_factory=client, label="demo account (simulated)", refresh_seconds=60.0, now=clock.now, **launch)
+        Launch(
+            client_factory=client,
+            label="demo account (simulated)",
+            refresh_seconds=60.0,
+            fast_refresh_seconds=60.0,  # no polling in the way, also while instances are CREATING
+            now=clock.now,
+            **launch,
+        )
     )
     app.add_mode("pane", PaneScreen)
     return app, recorder
-
-
-async def wait_until(pilot: Any, condition: Callable[[], object], timeout: float = 5.0) -> None:
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never became true")
 
 
 async def open_chat(pilot: Any, mode: str = "chat") -> ChatPanel:
@@ -96,14 +93,6 @@ async def open_chat(pilot: Any, mode: str = "chat") -> ChatPanel:
         app.switch_mode(mode)
     await wait_until(pilot, lambda: ready_panel(app) is not None)
     return app.screen.query_one(ChatPanel)
-
-
-def ready_panel(app: BarrackApp) -> ChatPanel | None:
-    """The chat panel once composed and with a model to ask (a mode shows its screen
-    at once; the panel's children and the model list come a moment later)."""
-    found = app.screen.query(ChatPanel)
-    panel = found.first() if found else None
-    return panel if panel is not None and panel.is_mounted and panel.selected_model else None
 
 
 async def ask(pilot: Any, panel: ChatPanel, text: str) -> None:

@@ -34,7 +34,14 @@ from barrack_tui.sim.ops_deploy import execute, plan
 from barrack_tui.sim.server import serve_in_thread
 from barrack_tui.widgets.resource_table import ResourceTable
 
-from .harness import SIZE, click_button, make_app, refresh_now, wait_for_instances, wait_until
+from .harness import (
+    SIZE,
+    click_button,
+    make_app,
+    refresh_now,
+    wait_for_instances,
+    wait_until,
+)
 
 UBUNTU = "Ubuntu-24.04-CUDA-12.8-Open-Docker"
 ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm1kqXe0c7n6aE5o2h1WcQyq8r0c0kJ3y1v9e4XfYkq me@laptop"
@@ -480,7 +487,13 @@ def socket_app(base_url: str, clock: Any) -> BarrackApp:
 
     return BarrackApp(
         Launch(
-            client_factory=client, api_key=SecretStr(DEMO_API_KEY), label="demo", refresh_seconds=60.0, now=clock.now
+            client_factory=client,
+            api_key=SecretStr(DEMO_API_KEY),
+            label="demo",
+            refresh_seconds=60.0,
+            # Also while instances are CREATING: a poll must not slip in between what a test sends.
+            fast_refresh_seconds=60.0,
+            now=clock.now,
         )
     )
 
@@ -497,6 +510,12 @@ def fast_retry_app(sim_app: Any, clock: Any) -> BarrackApp:
 
     return BarrackApp(
         Launch(
-            client_factory=client, api_key=SecretStr(DEMO_API_KEY), label="demo", refresh_seconds=60.0, now=clock.now
+            client_factory=client,
+            api_key=SecretStr(DEMO_API_KEY),
+            label="demo",
+            refresh_seconds=60.0,
+            # Also while instances are CREATING: a poll must not slip in between what a test sends.
+            fast_refresh_seconds=60.0,
+            now=clock.now,
         )
     )

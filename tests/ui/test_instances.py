@@ -12,7 +12,15 @@ from barrack_tui.screens.confirm import ConfirmActionScreen
 from barrack_tui.screens.instances import InstancesScreen
 from barrack_tui.widgets.account_bar import AccountBar
 from barrack_tui.widgets.resource_table import ResourceTable
-from tests.ui.harness import SIZE, make_app, refresh_now, wait_for_instances, wait_until
+from tests.ui.harness import (
+    SIZE,
+    click_button,
+    make_app,
+    refresh_now,
+    wait_for_instances,
+    wait_for_refreshes,
+    wait_until,
+)
 
 
 def world_instances(sim_app: Any) -> dict[str, Any]:
@@ -57,16 +65,19 @@ async def test_stop_asks_first_shows_the_transition_and_ends_shutoff(make_sim: A
         await wait_for_instances(pilot)
         table(app).cursor_key = vm.instance_id
         await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmActionScreen)
+        # Asked from a worker, which Pilot's pauses do not wait for.
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen), "the confirmation")
         assert "billed at the full rate" in str(app.screen.query_one("#note").visual)
         assert not sim_app.state.sim.requests.of("stopInstance")
-        await pilot.click("#confirm")
-        await pilot.pause()
-        assert isinstance(app.screen, InstancesScreen)
+        await click_button(pilot, "#confirm")
+        await wait_until(pilot, lambda: isinstance(app.screen, InstancesScreen), "the confirmation to close")
+        # The request runs in a worker, which Pilot's pauses do not wait for.
+        await wait_until(
+            pilot, lambda: "STOPPING" in str(table(app).get_row(vm.instance_id)), "the row to show STOPPING"
+        )
         assert len(sim_app.state.sim.requests.of("stopInstance")) == 1
         assert app.services.engine.data(Topic.INSTANCES)[vm.instance_id].status == "STOPPING"
-        assert "STOPPING" in str(table(app).get_row(vm.instance_id))
+        await wait_for_refreshes(pilot)
         clock.advance(15)
         await refresh_now(pilot)
         assert app.services.engine.data(Topic.INSTANCES)[vm.instance_id].status == "SHUTOFF"
@@ -81,8 +92,7 @@ async def test_cancelled_confirmation_sends_nothing(make_sim: Any, clock: Any) -
         await wait_for_instances(pilot)
         table(app).cursor_key = vm.instance_id
         await pilot.press("h")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmActionScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen), "the confirmation")
         await pilot.press("escape")
         await pilot.pause()
         assert mutating(sim_app) == []
@@ -96,7 +106,7 @@ async def test_delete_needs_the_typed_name(make_sim: Any, clock: Any) -> None:
         await wait_for_instances(pilot)
         table(app).cursor_key = vm.instance_id
         await pilot.press("delete")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen), "the confirmation")
         screen = app.screen
         assert isinstance(screen, ConfirmActionScreen)
         confirm = screen.query_one("#confirm", Button)
@@ -109,8 +119,11 @@ async def test_delete_needs_the_typed_name(make_sim: Any, clock: Any) -> None:
         await pilot.pause()
         assert not confirm.disabled
         await pilot.press("enter")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: "DELETING" in str(table(app).get_row(vm.instance_id)), "the row to show DELETING"
+        )
         assert len(sim_app.state.sim.requests.of("deleteInstance")) == 1
+        await wait_for_refreshes(pilot)
         clock.advance(30)
         await refresh_now(pilot)
         assert vm.instance_id not in table(app).row_keys
@@ -192,8 +205,7 @@ async def test_the_palette_offers_the_screens_actions_and_every_instance(make_si
         assert f"Instance {vm.vm_name} ({vm.instance_id})" in titles
         table(app).cursor_key = vm.instance_id
         await titles["Stop"].callback()
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmActionScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmActionScreen), "the confirmation")
         await pilot.press("escape")
         titles[f"Instance {vm.vm_name} ({vm.instance_id})"].callback()
         await pilot.pause()
@@ -219,11 +231,7 @@ async def test_a_big_fleet_is_shown_a_pass_at_a_time_then_kept_up_to_date(
     app = make_app(sim_app, clock)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_instances(pilot)
-        await pilot.pause()
-        for _ in range(20):
-            if len(table(app).row_keys) == 30:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: len(table(app).row_keys) == 30, "every row")
         assert passes[:6] == [3, 7, 7, 7, 6]
         assert table(app).row_keys == list(world_instances(sim_app))  # the API's order
 
