@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -479,23 +480,28 @@ async def test_a_volume_boot_and_a_key_added_inline(make_sim: Any, clock: Any) -
         assert instance.gpu_model == "RTX-A6000"
 
 
-def socket_app(base_url: str, clock: Any) -> BarrackApp:
-    """The app talking HTTP to the simulator served on 127.0.0.1."""
-
-    def client(key: SecretStr) -> BarrackClient:
-        return BarrackClient(key, base_url=base_url)
-
+def quiet_app(client: Callable[[SecretStr], BarrackClient], clock: Any) -> BarrackApp:
+    """The demo account on `client`, polled only once a minute, also while
+    instances are CREATING: a poll must not slip in between what a test sends."""
     return BarrackApp(
         Launch(
             client_factory=client,
             api_key=SecretStr(DEMO_API_KEY),
             label="demo",
             refresh_seconds=60.0,
-            # Also while instances are CREATING: a poll must not slip in between what a test sends.
             fast_refresh_seconds=60.0,
             now=clock.now,
         )
     )
+
+
+def socket_app(base_url: str, clock: Any) -> BarrackApp:
+    """The app talking HTTP to the simulator served on 127.0.0.1."""
+
+    def client(key: SecretStr) -> BarrackClient:
+        return BarrackClient(key, base_url=base_url)
+
+    return quiet_app(client, clock)
 
 
 def fast_retry_app(sim_app: Any, clock: Any) -> BarrackApp:
@@ -508,14 +514,4 @@ def fast_retry_app(sim_app: Any, clock: Any) -> BarrackApp:
         transport = httpx.ASGITransport(app=sim_app)
         return BarrackClient(key, base_url="http://sim/api/", transport=transport, sleep=no_sleep)
 
-    return BarrackApp(
-        Launch(
-            client_factory=client,
-            api_key=SecretStr(DEMO_API_KEY),
-            label="demo",
-            refresh_seconds=60.0,
-            # Also while instances are CREATING: a poll must not slip in between what a test sends.
-            fast_refresh_seconds=60.0,
-            now=clock.now,
-        )
-    )
+    return quiet_app(client, clock)
