@@ -253,7 +253,8 @@ class InstancesScreen(LiveScreen):
                 table.update_rows(rows, removed, [key for key in instances if key in stamps])
             else:
                 table.update_rows(rows)
-        self._refresh_keys()
+        if frozenset(vm.status for vm in self.targets()) != self._key_states:
+            self._refresh_keys_soon()
 
     def _catch_up(self) -> None:
         """Run another pass once the screen has painted this one (once, however often asked)."""
@@ -274,6 +275,17 @@ class InstancesScreen(LiveScreen):
         if states != self._key_states:
             self._key_states = states
             self.refresh_bindings()
+
+    def _refresh_keys_soon(self) -> None:
+        """`_refresh_keys` once the cursor rests and new rows are on screen.
+
+        The footer is rebuilt whole on every bindings refresh (10-35 ms): a held
+        arrow key moves at full speed, and a first load paints its rows first.
+        Pressing a key checks its action anyway; only the footer's look waits.
+        """
+        if self._keys_timer is not None:
+            self._keys_timer.stop()
+        self._keys_timer = self.set_timer(0.15, self._refresh_keys)
 
     def targets(self) -> list[UserVM]:
         """The marked rows, or else the row under the cursor."""
@@ -299,11 +311,7 @@ class InstancesScreen(LiveScreen):
 
     @on(ResourceTable.CursorMoved)
     def _cursor_moved(self) -> None:
-        # The footer is rebuilt whole on every bindings refresh (~10-20 ms):
-        # wait until the cursor rests, so a held arrow key moves at full speed.
-        if self._keys_timer is not None:
-            self._keys_timer.stop()
-        self._keys_timer = self.set_timer(0.15, self._refresh_keys)
+        self._refresh_keys_soon()
         panel = self._assistant()
         if panel is not None and panel.display:
             panel.refresh_context()
