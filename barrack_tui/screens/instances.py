@@ -216,7 +216,8 @@ class InstancesScreen(LiveScreen):
 
         A first load of 10,000 instances paints its first rows at once and
         the rest over the next frames; a poll that moves a few rows costs a
-        few short passes. The last pass drops deleted rows and sets the order.
+        few short passes. Deleted rows go in the first pass; the last one sets
+        the order if rows came.
         """
         sweep = self._sweep
         if sweep is None:
@@ -227,6 +228,11 @@ class InstancesScreen(LiveScreen):
         stamps = self._stamps
         table = self.table
         limit = self.ROWS_PER_PASS if table.total_count else self.FIRST_PASS_ROWS
+        removed: set[str] = set()
+        if sweep.position == 0:
+            removed = stamps.keys() - instances.keys()
+            for key in removed:
+                del stamps[key]
         rows: dict[str, dict[str, object]] = {}
         keys, position = sweep.keys, sweep.position
         for key in islice(keys, position, position + self.CHECKS_PER_PASS):
@@ -242,17 +248,14 @@ class InstancesScreen(LiveScreen):
         sweep.position = position
         sweep.came |= any(not table.has_row(key) for key in rows)
         if position < len(keys):
-            table.update_rows(rows)
+            table.update_rows(rows, removed)
             self._catch_up()
         else:
             self._sweep = None
-            removed = stamps.keys() - instances.keys()
-            for key in removed:
-                del stamps[key]
-            if removed or sweep.came:
+            if sweep.came:
                 table.update_rows(rows, removed, [key for key in instances if key in stamps])
             else:
-                table.update_rows(rows)
+                table.update_rows(rows, removed)
         if frozenset(vm.status for vm in self.targets()) != self._key_states:
             self._refresh_keys_soon()
 

@@ -242,7 +242,7 @@ async def test_a_big_fleet_is_shown_a_pass_at_a_time_then_kept_up_to_date(
         await app.services.client.instances.delete(gone.instance_id)
         clock.advance(3600)
         await refresh_now(pilot)
-        assert gone.instance_id not in table(app).row_keys
+        await wait_until(pilot, lambda: gone.instance_id not in table(app).row_keys, "the deleted row to go")
         assert len(table(app).row_keys) == len(world_instances(sim_app)) == 29
         assert passes and all(size <= 7 for size in passes)
 
