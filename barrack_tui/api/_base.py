@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Generator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -42,6 +44,9 @@ from barrack_tui.api.errors import (
 from barrack_tui.api.models import ErrorResponse
 from barrack_tui.api.paths import MUTATING_OPERATIONS, ROUTES
 from barrack_tui.api.redaction import redact
+
+if TYPE_CHECKING:
+    import ssl
 
 logger: Final = logging.getLogger("barrack_tui.api")
 
@@ -85,6 +90,22 @@ class ApiKeyAuth(httpx.Auth):
         return "ApiKeyAuth(api_key=**********)"
 
 
+def _tls_context_in_background() -> Future[ssl.SSLContext]:
+    """Start building httpx's default TLS context on a thread; return its future.
+
+    Reading the CA bundle takes 50-90 ms, nearly all of it in OpenSSL with the
+    GIL released. Started when the client is made, it is ready by the first
+    request (the console builds its first screen meanwhile) instead of holding
+    up the event loop. It is the context ``httpx.AsyncClient()`` would build
+    itself (certifi, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``).
+    """
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="barrack-tls")
+    try:
+        return executor.submit(httpx.create_ssl_context)
+    finally:
+        executor.shutdown(wait=False)  # its thread ends once the context is built
+
+
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return redact(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
@@ -112,17 +133,34 @@ class Requester:
         self.max_retries = max_retries
         self._sleep = sleep
         self._on_request = on_request
-        self.http = httpx.AsyncClient(
-            base_url=base_url,
-            transport=transport,
-            timeout=timeout,
-            auth=ApiKeyAuth(api_key),
-            headers=dict(headers),
-            follow_redirects=False,  # a redirect would carry X-API-Key to wherever it points
-        )
+        self._http_options: dict[str, Any] = {
+            "base_url": base_url,
+            "transport": transport,
+            "timeout": timeout,
+            "auth": ApiKeyAuth(api_key),
+            "headers": dict(headers),
+            "follow_redirects": False,  # a redirect would carry X-API-Key to wherever it points
+        }
+        # An injected transport (tests) never uses the default TLS context.
+        self._tls = _tls_context_in_background() if transport is None else None
+        self._closed = False
+
+    @cached_property
+    def http(self) -> httpx.AsyncClient:
+        """The ``httpx.AsyncClient``, made on first use with the TLS context built meanwhile.
+
+        A TLS setting that cannot be loaded (a bad ``SSL_CERT_FILE``) therefore
+        fails the first request rather than the constructor.
+        """
+        if self._closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        verify: ssl.SSLContext | bool = self._tls.result() if self._tls is not None else True
+        return httpx.AsyncClient(verify=verify, **self._http_options)
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        self._closed = True
+        if "http" in self.__dict__:  # never made: nothing is open
+            await self.http.aclose()
 
     # -- public entry points ----------------------------------------------------------
 

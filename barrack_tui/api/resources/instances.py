@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from barrack_tui.api.models import (
     AddVMSecurityRuleResponse,
     DeleteVMResponse,
     GetHibernatedVMsResponse,
     GetVMAttachedFirewallsResponse,
     HibernateVMResponse,
-    InstanceBillingResponse,
     ListUserVMsResponse,
     ListVMsForSnapshotResponse,
     RebootVMResponse,
@@ -21,6 +22,9 @@ from barrack_tui.api.models import (
     VMSecurityRuleRequest,
 )
 from barrack_tui.api.resources._resource import Resource, operation
+
+if TYPE_CHECKING:
+    from barrack_tui.api.models import InstanceBillingResponse
 
 
 class Instances(Resource):
@@ -130,6 +134,10 @@ class Instances(Resource):
     async def billing(
         self, instance_id: str, *, page: int | None = None, limit: int | None = None
     ) -> InstanceBillingResponse:
+        # The billing models are built on first use: the instance list, which
+        # the console loads first, never needs them.
+        from barrack_tui.api.models import InstanceBillingResponse
+
         return await self._requester.call(
             "getInstanceBilling",
             InstanceBillingResponse,
