@@ -247,16 +247,14 @@ class InstancesScreen(LiveScreen):
             position += 1
         sweep.position = position
         sweep.came |= any(not table.has_row(key) for key in rows)
-        if position < len(keys):
-            table.update_rows(rows, removed)
-            self._catch_up()
-        else:
+        done = position == len(keys)
+        order = [key for key in instances if key in stamps] if done and sweep.came else None
+        table.update_rows(rows, removed, order)
+        if done:
             self._sweep = None
-            if sweep.came:
-                table.update_rows(rows, removed, [key for key in instances if key in stamps])
-            else:
-                table.update_rows(rows, removed)
-        if frozenset(vm.status for vm in self.targets()) != self._key_states:
+        else:
+            self._catch_up()
+        if self._target_states() != self._key_states:
             self._refresh_keys_soon()
 
     def _catch_up(self) -> None:
@@ -274,7 +272,7 @@ class InstancesScreen(LiveScreen):
 
         Rebuilding the footer is not free; most refreshes change no state.
         """
-        states = frozenset(vm.status for vm in self.targets())
+        states = self._target_states()
         if states != self._key_states:
             self._key_states = states
             self.refresh_bindings()
@@ -289,6 +287,10 @@ class InstancesScreen(LiveScreen):
         if self._keys_timer is not None:
             self._keys_timer.stop()
         self._keys_timer = self.set_timer(0.15, self._refresh_keys)
+
+    def _target_states(self) -> frozenset[str]:
+        """The statuses the action keys are enabled for."""
+        return frozenset(vm.status for vm in self.targets())
 
     def targets(self) -> list[UserVM]:
         """The marked rows, or else the row under the cursor."""
