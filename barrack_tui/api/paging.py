@@ -59,7 +59,12 @@ async def read_all(
                     break
         if steady:
             break
-    keyed: dict[str, ItemT] = {}
+    if len(pages) == 1:  # the usual case, in one C-level pass
+        items = items_of(first)
+        keyed = dict(zip(map(key_of, items), items))
+        if len(keyed) == len(items):
+            return keyed
+    keyed = {}
     for page in pages:
         for item in items_of(page):
             keyed.setdefault(key_of(item), item)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from barrack_tui.api.models._base import BarrackModel, Envelope, Pagination
+from barrack_tui.api.models._record import Record, record
 from barrack_tui.api.models.deploy import Billing, InstanceSpecs
 from barrack_tui.api.models.enums import (
     BootSource,
@@ -18,9 +21,13 @@ from barrack_tui.api.models.enums import (
 from barrack_tui.api.models.security import VMSecurityRule
 
 
-class UserVM(BarrackModel):
+@record
+class UserVM(Record):
     """One instance as listed. ``hourly_rate`` is the full rate; ``current_hourly_rate``
-    what the current state bills; ``accrued_cost`` what it has cost so far."""
+    what the current state bills; ``accrued_cost`` what it has cost so far.
+
+    A record, not a BaseModel: every poll parses the whole list (see _record.py).
+    """
 
     instance_id: str
     vm_name: str
@@ -67,18 +74,19 @@ class StatusChange(BarrackModel):
     to_status: VMStatus
 
 
+@record
 class VMInstance(UserVM):
     """Full details of one instance."""
 
     specs: InstanceSpecs
     billing: Billing
-    volumes: list[VMVolumeAttachment] = []
-    security_rules: list[VMSecurityRule] = []
-    firewalls: list[AttachedFirewall] = []
+    volumes: list[VMVolumeAttachment] = Field(default_factory=list)
+    security_rules: list[VMSecurityRule] = Field(default_factory=list)
+    firewalls: list[AttachedFirewall] = Field(default_factory=list)
     private_ip: str | None = None
     ssh_user: str | None = None
     script_id: str | None = None
-    status_history: list[StatusChange] = []
+    status_history: list[StatusChange] = Field(default_factory=list)
     """Latest last, at most 20."""
 
 
