@@ -85,16 +85,30 @@ def _shown_cost(cost: float | None) -> tuple[float, int] | None:
     return None if cost is None else (round(cost, 2), 2) if cost < 100 else (round(cost), 0)
 
 
+def _same_shown_cost_between(shown: tuple[float, int] | None) -> tuple[float, float]:
+    """Costs strictly between these two round to ``shown`` (a margin kept clear of
+    the rounding edges and of the switch to whole dollars at 100)."""
+    if shown is None:
+        return (0.0, 0.0)
+    value, digits = shown
+    if digits == 2:
+        return (value - 0.0049, min(value + 0.0049, 100.0))
+    return (max(value - 0.49, 100.0), value + 0.49)
+
+
 class RowStamp(NamedTuple):
     """What a row was built from, to tell cheaply whether a newer poll moves it.
 
     Costs move on every poll and uptimes with the clock, but only a change of
-    the shown cent or minute makes a row worth rebuilding: a check costs about
+    the shown cent or minute makes a row worth rebuilding: a check costs under
     a microsecond, building the row twenty.
     """
 
     fields: tuple[object, ...]
     cost: tuple[float, int] | None
+    #: A cost strictly between these shows as ``cost`` (two compares instead of a rounding).
+    cost_low: float
+    cost_high: float
     #: The clock (a POSIX timestamp) at which the shown uptime next changes.
     until: float
 
@@ -105,11 +119,17 @@ class RowStamp(NamedTuple):
         if changed_at is not None and vm.status == "ACTIVE":
             since = changed_at.timestamp()
             until = since + duration_changes_at(now - since)
-        return cls(_SHOWN_FIELDS(vm), _shown_cost(vm.accrued_cost), until)
+        shown = _shown_cost(vm.accrued_cost)
+        return cls(_SHOWN_FIELDS(vm), shown, *_same_shown_cost_between(shown), until)
 
     def holds(self, vm: UserVM, now: float) -> bool:
         """True if `vm` at `now` shows exactly the row this stamp was made for."""
-        return now < self.until and self.fields == _SHOWN_FIELDS(vm) and self.cost == _shown_cost(vm.accrued_cost)
+        if now >= self.until or self.fields != _SHOWN_FIELDS(vm):
+            return False
+        cost = vm.accrued_cost
+        if cost is not None and self.cost_low < cost < self.cost_high:
+            return True
+        return self.cost == _shown_cost(cost)
 
 
 def instance_row(vm: UserVM, now: datetime) -> dict[str, object]:

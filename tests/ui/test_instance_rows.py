@@ -57,3 +57,15 @@ def test_an_instance_that_is_not_active_shows_no_uptime_and_its_stamp_holds_fore
     stopped = vm(status="SHUTOFF")
     assert instance_row(stopped, START)["uptime"].value == "—"
     assert RowStamp.of(stopped, START.timestamp()).holds(stopped, (START + timedelta(days=30)).timestamp())
+
+
+def test_a_stamp_holds_exactly_when_the_shown_cost_is_the_same_near_every_rounding_edge() -> None:
+    now = START.timestamp()
+    costs: list[float | None] = [None, 0.0, 0.004, 0.005, 0.0051, 12.345, 12.3449, 12.3451, 99.994,
+                                 99.995, 99.9951, 99.999, 100.0, 100.49, 100.5, 100.51, 101.4999, 2500.5]
+    costs += [round(99.98 + step * 0.0007, 6) for step in range(60)]
+    for made in costs:
+        stamp, row = RowStamp.of(vm(accrued_cost=made), now), instance_row(vm(accrued_cost=made), START)
+        for cost in costs:
+            same = instance_row(vm(accrued_cost=cost), START)["cost"] == row["cost"]
+            assert stamp.holds(vm(accrued_cost=cost), now) == same, (made, cost)
