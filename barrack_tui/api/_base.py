@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -44,9 +45,6 @@ from barrack_tui.api.errors import (
 from barrack_tui.api.models import ErrorResponse
 from barrack_tui.api.paths import MUTATING_OPERATIONS, ROUTES
 from barrack_tui.api.redaction import redact
-
-if TYPE_CHECKING:
-    import ssl
 
 logger: Final = logging.getLogger("barrack_tui.api")
 
@@ -141,8 +139,11 @@ class Requester:
             "headers": dict(headers),
             "follow_redirects": False,  # a redirect would carry X-API-Key to wherever it points
         }
-        # An injected transport (tests) never uses the default TLS context.
-        self._tls = _tls_context_in_background() if transport is None else None
+        # An injected transport (tests) never uses the default TLS context, and
+        # a plain-HTTP base URL (the bundled simulator on loopback) never uses
+        # TLS at all: requests go only to the base URL, redirects are refused.
+        speaks_tls = transport is None and httpx.URL(base_url).scheme != "http"
+        self._tls = _tls_context_in_background() if speaks_tls else None
         self._closed = False
 
     @cached_property
@@ -154,7 +155,9 @@ class Requester:
         """
         if self._closed:
             raise RuntimeError("Cannot send a request, as the client has been closed.")
-        verify: ssl.SSLContext | bool = self._tls.result() if self._tls is not None else True
+        # Without TLS in use, a context that trusts no certificate: free to make
+        # (httpx's default would read the CA bundle), and it fails closed.
+        verify = self._tls.result() if self._tls is not None else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         return httpx.AsyncClient(verify=verify, **self._http_options)
 
     async def aclose(self) -> None:
