@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ class BarrackApp(App[None]):
         self.launch = launch
         self.services: Services | None = None
         self._settled = False
+        self._css_refresh_paused = False
         self.topic_updates: Signal[TopicUpdate] = Signal(self, "topic-updates")
         for name in _MODE_MODULES:
             # A factory: a mode's module is imported when it is first shown.
@@ -145,12 +146,33 @@ class BarrackApp(App[None]):
         engine.watch(Topic.INSTANCES, self)
         engine.watch(Topic.BALANCE, self)
         self.run_worker(engine.run(), name="refresh-engine", group="engine", exclusive=True)
-        self.switch_mode("instances")
+        self._replace_splash("instances")
         if self.launch.tune_gc:
             from barrack_tui.gc_tuning import collect_less_often
 
             collect_less_often()
             engine.add_listener(self._settle_once_loaded)
+
+    def _replace_splash(self, mode: str) -> None:
+        """Show ``mode``'s screen in place of the splash, restyling nothing but that screen.
+
+        Showing a mode's screen for the first time, Textual (8.x: ``App._init_mode``
+        and ``switch_mode``) loads the screen's stylesheet, one re-parse of every
+        stylesheet that restyles the app, then calls ``refresh_css`` twice more,
+        each another full re-parse and restyle, for the screens already mounted
+        (~8 ms apiece, on the way to the first rows). Here the only such screen
+        is the splash, which is never shown again. Later mode switches are left
+        alone.
+        """
+        self._css_refresh_paused = True
+        try:
+            self.switch_mode(mode)
+        finally:
+            self._css_refresh_paused = False
+
+    def refresh_css(self, animate: bool = True) -> None:
+        if not self._css_refresh_paused:
+            super().refresh_css(animate)
 
     def _settle_once_loaded(self, update: TopicUpdate) -> None:
         """Tune the collector a second after the first instances arrive: after
