@@ -119,7 +119,8 @@ class DeploymentData(BarrackModel):
     status: VMStatus
     boot_source: BootSource
     operating_system: str | None = None
-    features: InstanceFeatures = InstanceFeatures()
+    # A factory, not an instance: building one at import would build the schema then.
+    features: InstanceFeatures = Field(default_factory=InstanceFeatures)
     created_at: datetime
 
 
