@@ -13,7 +13,6 @@ from barrack_tui.api.errors import BarrackError
 from barrack_tui.lifecycle import ENTERS, Action, allowed, why_not
 from barrack_tui.live.costs import effect
 from barrack_tui.live.topics import Topic
-from barrack_tui.screens.confirm import ConfirmActionScreen
 
 if TYPE_CHECKING:
     from barrack_tui.api.models import UserVM
@@ -63,6 +62,9 @@ async def run_action(app: BarrackApp, action: Action, vms: Sequence[UserVM]) -> 
     targets = [vm for vm in vms if allowed(action, vm.status)]
     skipped = len(vms) - len(targets)
     if action in NEEDS_CONFIRMATION:
+        # Loaded on first use: the dialog's widgets are not needed to show the instances.
+        from barrack_tui.screens.confirm import ConfirmActionScreen
+
         confirmed = await app.push_screen_wait(ConfirmActionScreen(action, targets, effect(action, targets)))
         if not confirmed:
             return 0
