@@ -14,8 +14,8 @@ import httpx
 from pydantic import SecretStr
 
 from barrack_tui import __version__
+from barrack_tui.api import models
 from barrack_tui.api._base import Requester, RequestHook, Sleep
-from barrack_tui.api.models import DeploymentRequest, DeploymentResponse
 from barrack_tui.api.redaction import install_log_redaction
 from barrack_tui.api.resources._resource import operation, operation_of
 
@@ -152,12 +152,12 @@ class BarrackClient:
         return getattr(import_module(f"barrack_tui.api.resources.{module}"), name)(self._requester)
 
     @operation("createInstance")
-    async def deploy(self, request: DeploymentRequest) -> DeploymentResponse:
+    async def deploy(self, request: models.DeploymentRequest) -> models.DeploymentResponse:
         """Create an instance (201). Never resent once it may have reached the
         server: when the answer is lost this raises
         :class:`~barrack_tui.api.errors.AmbiguousOutcomeError`; list instances
         to find out whether it exists instead of sending it again."""
-        return await self._requester.call("createInstance", DeploymentResponse, body=request.to_body())
+        return await self._requester.call("createInstance", models.DeploymentResponse, body=request.to_body())
 
     @property
     def deadline(self) -> float | None:

@@ -203,3 +203,6 @@ def test_every_model_is_exported_by_name_and_loaded_on_first_use() -> None:
     prefix = "barrack_tui.api.models."
     assert f"'{prefix}instances'" in loaded
     assert f"'{prefix}volumes'" not in loaded and f"'{prefix}ai'" not in loaded
+    # Nor the details, the actions' answers or the deploy shapes.
+    for later in ("instance_details", "instance_actions", "deploy"):
+        assert f"'{prefix}{later}'" not in loaded

@@ -118,27 +118,31 @@ if TYPE_CHECKING:
         Protocol,
         RemoveFirewallRuleResponse,
     )
-    from barrack_tui.api.models.instances import (
-        AddVMSecurityRuleResponse,
-        AttachedFirewall,
+    from barrack_tui.api.models.instance_actions import (
         DeleteVMResponse,
         GetHibernatedVMsResponse,
-        GetVMAttachedFirewallsResponse,
         HibernateVMResponse,
-        ListUserVMsResponse,
-        ListVMsForSnapshotResponse,
         RebootVMResponse,
-        RemoveVMSecurityRuleResponse,
         RestoreVMResponse,
         StartVMResponse,
-        StatusChange,
         StopVMResponse,
         ToggleVMPublicIPResponse,
-        UserVM,
         VMActionResponse,
+    )
+    from barrack_tui.api.models.instance_details import (
+        AddVMSecurityRuleResponse,
+        AttachedFirewall,
+        GetVMAttachedFirewallsResponse,
+        RemoveVMSecurityRuleResponse,
+        StatusChange,
         VMDetailsResponse,
         VMInstance,
         VMVolumeAttachment,
+    )
+    from barrack_tui.api.models.instances import (
+        ListUserVMsResponse,
+        ListVMsForSnapshotResponse,
+        UserVM,
     )
     from barrack_tui.api.models.os_images import (
         OSImage,
@@ -248,13 +252,15 @@ _NAMES: dict[str, str] = {
         "FirewallResponse GetFirewallDetailsResponse GetSupportedProtocolsResponse "
         "ListFirewallInstancesResponse ListFirewallsResponse Protocol RemoveFirewallRuleResponse"
     ),
-    "instances": (
-        "AddVMSecurityRuleResponse AttachedFirewall DeleteVMResponse GetHibernatedVMsResponse "
-        "GetVMAttachedFirewallsResponse HibernateVMResponse ListUserVMsResponse "
-        "ListVMsForSnapshotResponse RebootVMResponse RemoveVMSecurityRuleResponse RestoreVMResponse "
-        "StartVMResponse StatusChange StopVMResponse ToggleVMPublicIPResponse UserVM "
-        "VMActionResponse VMDetailsResponse VMInstance VMVolumeAttachment"
+    "instance_actions": (
+        "DeleteVMResponse GetHibernatedVMsResponse HibernateVMResponse RebootVMResponse "
+        "RestoreVMResponse StartVMResponse StopVMResponse ToggleVMPublicIPResponse VMActionResponse"
     ),
+    "instance_details": (
+        "AddVMSecurityRuleResponse AttachedFirewall GetVMAttachedFirewallsResponse "
+        "RemoveVMSecurityRuleResponse StatusChange VMDetailsResponse VMInstance VMVolumeAttachment"
+    ),
+    "instances": "ListUserVMsResponse ListVMsForSnapshotResponse UserVM",
     "os_images": "OSImage OSImagesResponse",
     "pricing": (
         "GpuPricing Price PriceEntry PriceQuote PricingData PricingMetadata PricingRequest "

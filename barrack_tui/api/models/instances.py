@@ -1,24 +1,16 @@
-"""Instances: list rows, details, actions (WIRE.md "Instances")."""
+"""Instances as listed: the shapes every poll parses (WIRE.md "Instances").
+
+Details and the answers to actions live in ``instance_details`` and
+``instance_actions``: the console's first screen needs only these.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
-
-from barrack_tui.api.models._base import BarrackModel, Envelope, Pagination
+from barrack_tui.api.models._base import Envelope, Pagination
 from barrack_tui.api.models._record import Record, record
-from barrack_tui.api.models.deploy import Billing, InstanceSpecs
-from barrack_tui.api.models.enums import (
-    BootSource,
-    Currency,
-    FirewallStatus,
-    IpStatus,
-    Tier,
-    VMStatus,
-    VolumeType,
-)
-from barrack_tui.api.models.security import VMSecurityRule
+from barrack_tui.api.models.enums import BootSource, Currency, IpStatus, Tier, VMStatus
 
 
 @record
@@ -52,110 +44,6 @@ class UserVM(Record):
 
 class ListUserVMsResponse(Envelope, Pagination):
     instances: list[UserVM]
-
-
-class VMVolumeAttachment(BarrackModel):
-    volume_id: str
-    name: str
-    size_gb: int
-    volume_type: VolumeType
-    is_boot: bool = False
-
-
-class AttachedFirewall(BarrackModel):
-    firewall_id: str
-    name: str
-    status: FirewallStatus | None = None
-
-
-class StatusChange(BarrackModel):
-    at: datetime
-    from_status: VMStatus | None = None
-    to_status: VMStatus
-
-
-@record
-class VMInstance(UserVM):
-    """Full details of one instance."""
-
-    specs: InstanceSpecs
-    billing: Billing
-    volumes: list[VMVolumeAttachment] = Field(default_factory=list)
-    security_rules: list[VMSecurityRule] = Field(default_factory=list)
-    firewalls: list[AttachedFirewall] = Field(default_factory=list)
-    private_ip: str | None = None
-    ssh_user: str | None = None
-    script_id: str | None = None
-    status_history: list[StatusChange] = Field(default_factory=list)
-    """Latest last, at most 20."""
-
-
-class VMDetailsResponse(Envelope):
-    instance: VMInstance
-
-
-class DeleteVMResponse(Envelope):
-    """``status`` is None when a retried delete found the instance already gone."""
-
-    instance_id: str
-    status: VMStatus | None = None
-
-
-class VMActionResponse(Envelope):
-    """Answer to start/stop/reboot/hibernate/restore: the transitional state entered."""
-
-    instance_id: str
-    status: VMStatus
-    previous_status: VMStatus | None = None
-
-
-class StartVMResponse(VMActionResponse):
-    pass
-
-
-class StopVMResponse(VMActionResponse):
-    pass
-
-
-class RebootVMResponse(VMActionResponse):
-    pass
-
-
-class HibernateVMResponse(VMActionResponse):
-    pass
-
-
-class RestoreVMResponse(VMActionResponse):
-    pass
-
-
-class ToggleVMPublicIPResponse(Envelope):
-    instance_id: str
-    public_ip: bool
-    ip_address: str | None = None
-
-
-class AddVMSecurityRuleResponse(Envelope):
-    instance_id: str
-    rule: VMSecurityRule
-    tier: Tier | None = None
-
-
-class RemoveVMSecurityRuleResponse(Envelope):
-    """Documented schema page."""
-
-    instance_id: str
-    rule_id: str
-    tier: Tier | None = None
-
-
-class GetHibernatedVMsResponse(Envelope):
-    count: int
-
-
-class GetVMAttachedFirewallsResponse(Envelope):
-    instance_id: str
-    firewalls: list[AttachedFirewall]
 
 
 class ListVMsForSnapshotResponse(Envelope, Pagination):
