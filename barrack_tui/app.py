@@ -45,8 +45,9 @@ class Launch:
     # The deploy form wants the balance to cover at least this many hours.
     budget_min_hours: float = 1.0
     now: Callable[[], datetime] = field(default=_utcnow)
-    # Tune the garbage collector (gc_tuning.py): for a process that runs
-    # only the console, never inside tests.
+    # Freeze what start-up built once the first instances are shown
+    # (gc_tuning.py; the entry point has already raised the thresholds): for a
+    # process that runs only the console, never inside tests.
     tune_gc: bool = False
 
 
@@ -148,9 +149,6 @@ class BarrackApp(App[None]):
         self.run_worker(engine.run(), name="refresh-engine", group="engine", exclusive=True)
         self._replace_splash("instances")
         if self.launch.tune_gc:
-            from barrack_tui.gc_tuning import collect_less_often
-
-            collect_less_often()
             engine.add_listener(self._settle_once_loaded)
 
     def _replace_splash(self, mode: str) -> None:

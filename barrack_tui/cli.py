@@ -49,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from barrack_tui.screenshots import regenerate
 
         return regenerate(args.out)
+    # Before the console's imports: with the default thresholds, starting it
+    # ran ~140 collections (one of them full) while modules were loading.
+    from barrack_tui.gc_tuning import collect_less_often
+
+    collect_less_often()
     if args.demo:
         from barrack_tui.launch import run_demo
 

@@ -9,9 +9,10 @@ one walking every long-lived object: in a profile of the first load, the
 collector's pauses were charged to whatever allocated next (Textual's
 ``Strip``) and made up a quarter of the time.
 
-From the start the young generation is allowed to grow larger, so the same
-garbage is collected in far fewer passes (and no full collection lands in
-the middle of the first load); once the first instances are on screen, what
+From the start (the entry point, before the console's modules load) the
+young generation is allowed to grow larger, so the same garbage is collected
+in far fewer passes (and no full collection lands in the middle of the
+imports or the first load); once the first instances are on screen, what
 start-up built is moved to the permanent generation, which no collection
 walks again. Reference cycles are still collected; they just wait longer.
 """
@@ -29,9 +30,9 @@ OLDER_THRESHOLDS = (20, 50)
 def collect_less_often() -> None:
     """Grow the young generation from the start (cheap: no collection now).
 
-    Only entry points call this and ``settle_after_startup`` (the console's
-    ``run_*``, the benchmarks): inside a test process it would change every
-    later test's memory behaviour.
+    Only entry points call this (``cli.main``, the benchmarks), and only the
+    console's ``Launch(tune_gc=True)`` calls ``settle_after_startup``: inside a
+    test process either would change every later test's memory behaviour.
     """
     gc.set_threshold(YOUNG_THRESHOLD, *OLDER_THRESHOLDS)
 

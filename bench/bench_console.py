@@ -231,6 +231,9 @@ class Probe:
 
 def probed_app(url: str, key: str, clock: BenchClock) -> tuple[Any, Probe]:
     """The real ``BarrackApp`` (refresh 2 s, ``now`` from ``clock``) with a ``Probe`` attached."""
+    from barrack_tui.gc_tuning import collect_less_often
+
+    collect_less_often()  # what cli.main does before the console's imports
     from barrack_tui.app import BarrackApp, Launch
 
     probe = Probe()
@@ -314,6 +317,9 @@ def child_startup(kind: str, url: str, expect: str) -> dict[str, float]:
 
 def timed_ours(url: str, key: str, parsed: Callable[[], None]) -> Any:
     """The real app as ``barrack-tui --demo`` builds it, calling ``parsed`` when the instance list is parsed."""
+    from barrack_tui.gc_tuning import collect_less_often
+
+    collect_less_often()  # what cli.main does before the console's imports
     import barrack_tui.launch  # noqa: F401  (the module `barrack-tui --demo` runs)
     from barrack_tui.app import BarrackApp, Launch
     from barrack_tui.live.topics import Topic

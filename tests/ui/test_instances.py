@@ -254,7 +254,6 @@ async def test_the_collector_is_tuned_once_after_the_first_instances(
     import barrack_tui.gc_tuning
 
     settled: list[str] = []
-    monkeypatch.setattr(barrack_tui.gc_tuning, "collect_less_often", lambda: settled.append("thresholds"))
     monkeypatch.setattr(barrack_tui.gc_tuning, "settle_after_startup", lambda: settled.append("frozen"))
     monkeypatch.setattr(barrack_tui.app, "SETTLE_DELAY", 0.01)
     app = make_app(make_sim(), clock, tune_gc=True)
@@ -263,4 +262,4 @@ async def test_the_collector_is_tuned_once_after_the_first_instances(
         await wait_until(pilot, lambda: "frozen" in settled, "the collector tuned")
         await refresh_now(pilot)
         await pilot.pause(0.05)
-    assert settled == ["thresholds", "frozen"]
+    assert settled == ["frozen"]
