@@ -154,13 +154,12 @@ class BarrackApp(App[None]):
     def _replace_splash(self, mode: str) -> None:
         """Show ``mode``'s screen in place of the splash, restyling nothing but that screen.
 
-        Showing a mode's screen for the first time, Textual (8.x: ``App._init_mode``
-        and ``switch_mode``) loads the screen's stylesheet, one re-parse of every
-        stylesheet that restyles the app, then calls ``refresh_css`` twice more,
-        each another full re-parse and restyle, for the screens already mounted
-        (~8 ms apiece, on the way to the first rows). Here the only such screen
-        is the splash, which is never shown again. Later mode switches are left
-        alone.
+        Showing a mode's screen for the first time, Textual 8 (``App._init_mode``,
+        ``App.switch_mode``) calls ``refresh_css`` twice after loading the screen's
+        stylesheet; each re-parses every stylesheet and restyles the screens
+        already mounted. Here that is only the splash, which is never shown
+        again; the new screen is styled as it mounts. Skipping both took this
+        switch from ~40 ms to ~10 ms. Later switches are left alone.
         """
         self._css_refresh_paused = True
         try:
@@ -169,7 +168,7 @@ class BarrackApp(App[None]):
             self._css_refresh_paused = False
 
     def refresh_css(self, animate: bool = True) -> None:
-        if not self._css_refresh_paused:
+        if not self._css_refresh_paused:  # see _replace_splash
             super().refresh_css(animate)
 
     def _settle_once_loaded(self, update: TopicUpdate) -> None:
