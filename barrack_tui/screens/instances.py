@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal
 from textual.timer import Timer
 from textual.widgets import Footer
 
@@ -198,6 +198,8 @@ class InstancesScreen(LiveScreen):
     CHECKS_PER_PASS: ClassVar[int] = 2500
     ROWS_PER_PASS: ClassVar[int] = 250
     FIRST_PASS_ROWS: ClassVar[int] = 100
+    #: Seconds after mounting by which the footer is shown even if no list came.
+    FOOTER_AT_THE_LATEST: ClassVar[float] = 0.3
 
     def __init__(self) -> None:
         super().__init__()
@@ -206,6 +208,7 @@ class InstancesScreen(LiveScreen):
         self._catching_up = False
         self._key_states: frozenset[str] | None = None
         self._keys_timer: Timer | None = None
+        self._footer_shown = False
 
     def compose(self) -> ComposeResult:
         yield AccountBar(id="account-bar")
@@ -213,10 +216,23 @@ class InstancesScreen(LiveScreen):
         yield FilterBox("Filter: name, id, status, GPU, region, IP…")
         with Horizontal(id="body"):
             yield ResourceTable(COLUMNS, empty_text="No instances yet: press d to deploy one", id="instances")
-        yield Footer()
+        yield Container(id="footer-slot")
 
     def on_mount(self) -> None:
         self.query_one(ResourceTable).focus()
+        self.set_timer(self.FOOTER_AT_THE_LATEST, self._show_footer)
+
+    def _show_footer(self) -> None:
+        """Put the footer in its slot, once: after the frame with the first rows.
+
+        Composing the footer's dozen keys took ~40 ms of the ~250 ms from the
+        console's start to its first rows; they follow a frame later. The slot
+        holds the footer's line from the start, so nothing moves when it comes.
+        """
+        slot = self.query_one("#footer-slot")
+        if not self._footer_shown and slot.is_attached:  # not while the app is closing
+            self._footer_shown = True
+            slot.mount(Footer())
 
     # -- data -----------------------------------------------------------------
 
@@ -229,6 +245,8 @@ class InstancesScreen(LiveScreen):
         if not update.state.failures:
             self._sweep = _Sweep(list(self.instances()))
             self._sync_rows()
+        if not self._footer_shown:
+            self.call_after_refresh(self._show_footer)
 
     def _sync_rows(self) -> None:
         """One pass of the sweep over the instances: rebuild the rows whose shown

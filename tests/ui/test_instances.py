@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import Button, Input
+from textual.widgets import Button, Footer, Input
 
 from barrack_tui.live.engine import Connection
 from barrack_tui.live.topics import Topic
@@ -263,3 +263,18 @@ async def test_the_collector_is_tuned_once_after_the_first_instances(
         await refresh_now(pilot)
         await pilot.pause(0.05)
     assert settled == ["frozen"]
+
+
+async def test_the_footer_follows_the_first_rows_and_comes_without_them_too(make_sim: Any, clock: Any) -> None:
+    sim_app = make_sim()
+    app = make_app(sim_app, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_instances(pilot)
+        await wait_until(pilot, lambda: app.screen.query(Footer), "the footer after the rows")
+
+    slow = make_sim()
+    slow.state.sim.faults.add("listInstances", "latency", seconds=5.0, times=None)
+    app = make_app(slow, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.screen.query(Footer), "the footer while the list is late")
+        assert table(app).total_count == 0
