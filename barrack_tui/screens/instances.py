@@ -229,10 +229,10 @@ class InstancesScreen(LiveScreen):
         console's start to its first rows; they follow a frame later. The slot
         holds the footer's line from the start, so nothing moves when it comes.
         """
-        slot = self.query_one("#footer-slot")
-        if not self._footer_shown and slot.is_attached:  # not while the app is closing
+        slots = self.query("#footer-slot")
+        if not self._footer_shown and slots and slots.first().is_attached:  # not while closing
             self._footer_shown = True
-            slot.mount(Footer())
+            slots.first().mount(Footer())
 
     # -- data -----------------------------------------------------------------
 
