@@ -225,8 +225,8 @@ class InstancesScreen(LiveScreen):
     def _show_footer(self) -> None:
         """Put the footer in its slot, once: after the frame with the first rows.
 
-        Composing the footer's dozen keys took ~40 ms of the ~250 ms from the
-        console's start to its first rows; they follow a frame later. The slot
+        Composing the footer's dozen keys took ~40 ms of the ~300 ms from the
+        app being built to its first rows; they follow a frame later. The slot
         holds the footer's line from the start, so nothing moves when it comes.
         """
         slots = self.query("#footer-slot")
