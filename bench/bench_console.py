@@ -41,11 +41,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-HERE_DIR = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE_DIR)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _harness import (  # the path line above makes bench/ importable
     FREEZE_SIGNAL,
+    HERE,
     THAW_SIGNAL,
     BenchClock,
     Frame,
@@ -543,7 +543,7 @@ def compile_our_package() -> None:
     """
     import compileall
 
-    compileall.compile_dir(os.path.join(os.path.dirname(HERE_DIR), "barrack_tui"), quiet=1)
+    compileall.compile_dir(HERE.parent / "barrack_tui", quiet=1)
 
 
 def run_startup(runs: int, profile: bool) -> list[tuple[str, bool]]:
