@@ -190,14 +190,15 @@ class InstanceDetailsScreen(LiveScreen):
             gpu = breakdown.compute.gpu
             table.add_row("GPU", f"{gpu.count} x {gpu.model}", rate(gpu.hourly_rate, currency))
             os_volume = breakdown.storage.os_volume
-            table.add_row("OS volume", f"{os_volume.size_gb} GB {os_volume.type}", rate(os_volume.hourly_rate, currency))
+            if os_volume is not None:
+                table.add_row("OS volume", f"{os_volume.size_gb} GB {os_volume.type}", rate(os_volume.hourly_rate, currency))
             table.add_row("Data volumes", "", rate(breakdown.storage.data_volumes_total, currency))
         table.add_row(Text("Total", style="bold"), "", Text(rate(vm.hourly_rate, currency), style="bold"))
         table.add_row("Billed now", vm.status, rate(vm.current_hourly_rate, currency))
         table.add_row("Cost so far", "", money(vm.accrued_cost, currency))
         return table
 
-    def _records_table(self, currency: str) -> Table:
+    def _records_table(self, currency: str | None) -> Table:
         table = Table("Period", "State", "Minutes", "$/min", "Cost", title="Billing records", title_justify="left", expand=True)
         if self.billing is None:
             return table
