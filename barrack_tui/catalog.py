@@ -14,8 +14,9 @@ they can be corrected in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 Tier = Literal["legacy", "advanced"]
 Currency = Literal["USD", "EUR", "INR"]
@@ -114,6 +115,11 @@ NAME_MAX_LEN: Final = 50
 FIREWALLS_PER_ACCOUNT: Final = 25
 SSH_KEYS_PER_REGION: Final = 25
 DEFAULT_SSH_USER: Final = "ubuntu"
+
+
+def list_price(prices: Mapping[Any, float], currency: str | None) -> float:
+    """A list price in ``currency`` (any string: the API's), in USD when it is not listed."""
+    return prices.get(currency or "USD", prices["USD"])
 
 
 def tier_of_region(region: str) -> Tier | None:

@@ -37,6 +37,7 @@ from barrack_tui.catalog import (
     SNAPSHOT_PRICE,
     VOLUME_MIN_GB,
     VOLUME_PRICES,
+    list_price,
     volume_hourly_rate,
 )
 from barrack_tui.format import money, rate
@@ -148,13 +149,18 @@ class Catalogue:
 
 
 def _gpu_prices(pricing: PricingData | None, currency: str) -> dict[str, tuple[str, float, int | None]]:
-    """model -> (tier, price per GPU-hour, max_count) from the pricing endpoint."""
+    """model -> (tier, price per GPU-hour, max_count) from the pricing endpoint.
+
+    A model with no price in ``currency`` is left out (the built-in list may price it).
+    """
     found: dict[str, tuple[str, float, int | None]] = {}
     if pricing is None or pricing.gpus is None:
         return found
     for tier, models in pricing.gpus.pricing.items():
         for name, entry in models.items():
-            found[name] = (str(tier), entry.prices.in_currency(currency), entry.max_count)
+            price = entry.prices.in_currency(currency)
+            if price is not None:
+                found[name] = (str(tier), price, entry.max_count)
     return found
 
 
@@ -168,7 +174,7 @@ def _offer(
     if priced is not None:
         price = priced[1]
     elif ref is not None:
-        price = ref.prices.get(currency, ref.prices["USD"])  # type: ignore[call-overload]
+        price = list_price(ref.prices, currency)
     else:
         return None
     max_count = (spec.max_count if spec else None) or (priced[2] if priced else None) or (ref.max_count if ref else 1)
@@ -190,11 +196,15 @@ def _offer(
 def _volume_prices(pricing: PricingData | None, currency: str) -> dict[str, dict[str, float]]:
     if pricing is not None and pricing.volumes is not None:
         return {
-            str(tier): {str(kind): entry.prices.in_currency(currency) for kind, entry in kinds.items()}
+            str(tier): {
+                str(kind): price
+                for kind, entry in kinds.items()
+                if (price := entry.prices.in_currency(currency)) is not None
+            }
             for tier, kinds in pricing.volumes.pricing.items()
         }
     return {
-        tier: {kind: prices.get(currency, prices["USD"]) for kind, prices in kinds.items()}  # type: ignore[call-overload]
+        tier: {kind: list_price(prices, currency) for kind, prices in kinds.items()}
         for tier, kinds in VOLUME_PRICES.items()
     }
 
@@ -203,7 +213,7 @@ def _snapshot_price(pricing: PricingData | None, currency: str) -> float | None:
     if pricing is not None and pricing.snapshots is not None:
         entry = pricing.snapshots.pricing.get("legacy")  # type: ignore[call-overload]
         return entry.prices.in_currency(currency) if entry else None
-    return SNAPSHOT_PRICE.get(currency, SNAPSHOT_PRICE["USD"])  # type: ignore[call-overload]
+    return list_price(SNAPSHOT_PRICE, currency)
 
 
 def tier_of(region: str) -> str | None:

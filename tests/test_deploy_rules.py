@@ -376,6 +376,29 @@ def test_live_prices_and_currency_win_over_the_reference() -> None:
     assert catalogue.volume_rate("advanced", "NVMe", 1024) == pytest.approx(0.4)
 
 
+def test_a_price_missing_in_the_currency_falls_back_to_the_reference() -> None:
+    """An answer filtered to one currency has no price in the others: never a None price."""
+    pricing = PricingData.model_validate(
+        {
+            "gpus": {
+                "pricing": {
+                    "advanced": {
+                        "H100-SXM5-80GB": {"prices": {"USD": 2.5}, "unit": "per GPU per hour", "max_count": 4},
+                        "NOT-IN-THE-LIST": {"prices": {"USD": 9.0}, "unit": "per GPU per hour", "max_count": 1},
+                    }
+                }
+            },
+            "volumes": {"pricing": {"advanced": {"NVMe": {"prices": {"USD": 0.3}, "unit": "per TB per hour"}}}},
+        }
+    )
+    catalogue = Catalogue.build("EUR", pricing=pricing)
+    reference = Catalogue.build("EUR")
+    assert catalogue.models["H100-SXM5-80GB"].price == reference.models["H100-SXM5-80GB"].price
+    assert "NOT-IN-THE-LIST" not in catalogue.models  # nothing to price it with
+    assert catalogue.volume_types("advanced") == ()
+    assert catalogue.volume_rate("advanced", "NVMe", 1024) == 0.0
+
+
 def test_covers() -> None:
     assert covers(100.0, 4.0).total_seconds() == 25 * 3600  # type: ignore[union-attr]
     assert covers(None, 4.0) is None

@@ -10,15 +10,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from barrack_tui.catalog import GPU_MODELS, HIBERNATION_PRICE
+from barrack_tui.catalog import GPU_MODELS, HIBERNATION_PRICE, list_price
 from barrack_tui.lifecycle import Action
 
 
 class PricedInstance(Protocol):
-    gpu_model: str
-    gpu_count: int
-    hourly_rate: float | None
-    currency: str | None
+    """What pricing reads of an instance (read-only: instances are frozen records)."""
+
+    @property
+    def gpu_model(self) -> str: ...
+    @property
+    def gpu_count(self) -> int: ...
+    @property
+    def hourly_rate(self) -> float | None: ...
+    @property
+    def currency(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ def gpu_hourly(vm: PricedInstance, gpu_prices: dict[str, float] | None = None) -
     unit = prices.get(vm.gpu_model)
     if unit is None:
         info = GPU_MODELS.get(vm.gpu_model)
-        unit = info.prices.get(vm.currency or "USD", info.prices["USD"]) if info else 0.0  # type: ignore[call-overload]
+        unit = list_price(info.prices, vm.currency) if info else 0.0
     return min(unit * vm.gpu_count, vm.hourly_rate or 0.0)
 
 
@@ -50,7 +56,7 @@ def effect(action: Action, vms: Sequence[PricedInstance], gpu_prices: dict[str, 
             "Hibernate instead to release the GPUs and pay only for storage.",
         )
     if action is Action.HIBERNATE:
-        keeps = storage + HIBERNATION_PRICE.get(currency, HIBERNATION_PRICE["USD"]) * len(vms)  # type: ignore[call-overload]
+        keeps = storage + list_price(HIBERNATION_PRICE, currency) * len(vms)
         return CostEffect(
             max(total - keeps, 0.0),
             keeps,

@@ -31,6 +31,7 @@ from barrack_tui.catalog import (
     SNAPSHOT_SIZE_GB,
     VOLUME_MIN_GB,
     VOLUME_PRICES,
+    list_price,
     volume_hourly_rate,
 )
 from barrack_tui.format import rate
@@ -171,7 +172,7 @@ def restore_estimate(snapshot: Snapshot, gpu_hourly: float | None, currency: str
         model = GPU_MODELS.get(snapshot.gpu_model or "")
         if model is None or not snapshot.gpu_count:
             return None, "price unknown"
-        gpu_hourly = model.prices.get(currency, model.prices["USD"]) * snapshot.gpu_count  # type: ignore[call-overload]
+        gpu_hourly = list_price(model.prices, currency) * snapshot.gpu_count
         source = "list price"
     tier = str(snapshot.tier or "legacy")
     prices = VOLUME_PRICES.get(tier, VOLUME_PRICES["legacy"])  # type: ignore[call-overload]

@@ -29,6 +29,7 @@ from barrack_tui.catalog import (
     REGIONS,
     VOLUME_MAX_GB,
     VOLUME_PRICES,
+    list_price,
     tier_of_region,
     volume_hourly_rate,
 )
@@ -55,7 +56,7 @@ class VolumePricing:
     def from_catalog(cls, currency: str = "USD") -> VolumePricing:
         prices = {
             tier: {
-                vtype: by_currency.get(currency, by_currency["USD"]) for vtype, by_currency in types.items()
+                vtype: list_price(by_currency, currency) for vtype, by_currency in types.items()
             }
             for tier, types in VOLUME_PRICES.items()
         }
