@@ -14,9 +14,14 @@ from barrack_tui.lifecycle import FULL_RATE, TRANSITIONAL
 
 
 class BilledInstance(Protocol):
-    status: str
-    hourly_rate: float | None
-    current_hourly_rate: float | None
+    """What the fleet summary reads of an instance (read-only: instances are frozen records)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def hourly_rate(self) -> float | None: ...
+    @property
+    def current_hourly_rate(self) -> float | None: ...
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -101,7 +101,7 @@ class ChatScreen(LiveScreen):
         self.panel.focus_input()
         self.reload_conversations()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, _: events.ScreenResume) -> None:
         # The side-pane chat may have saved conversations while this was hidden.
         if self.is_mounted:
             self.reload_conversations()

@@ -66,7 +66,7 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         super().__init__(name=name, id=id, classes=classes)
         self._profile = profile
         self._keyring_problem = keyring_problem
-        self._file_problem = file_problem or (keyring_problem and keyring_problem.file_problem)
+        self._file_problem = file_problem or (keyring_problem.file_problem if keyring_problem else None)
         self._plaintext_path = plaintext_path or credentials_file(profile)
 
     def compose(self) -> ComposeResult:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import islice
 from math import ceil
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import set_cell_size
 from rich.segment import Segment
@@ -539,7 +539,7 @@ class ResourceTable(ScrollView, can_focus=True):
 
     # ---- internals: painting
 
-    def _line_signature(self, y: int) -> Hashable:
+    def _line_signature(self, y: int) -> tuple[Any, ...] | None:
         """What screen line `y` shows; equal signatures render identically."""
         model = self._model
         if y == 0:
@@ -719,7 +719,7 @@ class ResourceTable(ScrollView, can_focus=True):
     def _on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
