@@ -96,23 +96,21 @@ def specs(world: World, inst: Instance) -> dict[str, Any]:
 
 def billing(world: World, inst: Instance) -> dict[str, Any]:
     """The seed's billing block: GPU, OS volume and data volumes, per hour."""
-    boot = world.volumes.get(inst.boot_volume_id)
     data = [world.volumes[v] for v in inst.data_volume_ids if v in world.volumes]
-    data_total = sum(v.hourly_rate for v in data)
-    storage: dict[str, Any] = {}
+    storage: dict[str, Any] = {
+        "data_volumes": [
+            {"name": v.name, "size_gb": v.size_gb, "type": v.volume_type, "hourly_rate": money(v.hourly_rate)}
+            for v in data
+        ],
+        "data_volumes_total": money(sum(v.hourly_rate for v in data)),
+    }
+    boot = world.volumes.get(inst.boot_volume_id)
     if boot is not None:  # without a boot volume there is no OS-volume line (rather than one with no type)
         storage["os_volume"] = {"size_gb": boot.size_gb, "type": boot.volume_type, "hourly_rate": money(boot.hourly_rate)}
     return {
         "breakdown": {
             "compute": {"gpu": {"model": inst.gpu_model, "count": inst.gpu_count, "hourly_rate": money(inst.gpu_rate)}},
-            "storage": {
-                **storage,
-                "data_volumes": [
-                    {"name": v.name, "size_gb": v.size_gb, "type": v.volume_type, "hourly_rate": money(v.hourly_rate)}
-                    for v in data
-                ],
-                "data_volumes_total": money(data_total),
-            },
+            "storage": storage,
         },
         "total_hourly_rate": money(inst.full_rate),
         "currency": world.currency,
